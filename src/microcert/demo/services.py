@@ -1,0 +1,179 @@
+"""Loading the demo data: the programme's story, told through the same services as real use.
+
+Loading is idempotent: every object is looked up by its natural key first, so running the
+loader again adds nothing and changes nothing.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from microcert.accounts import services as account_services
+from microcert.accounts.models import User
+from microcert.catalog import services as catalog_services
+from microcert.catalog.models import AchievementKind, MicroCredential, Pathway
+from microcert.frameworks import services as framework_services
+from microcert.network import services as network_services
+from microcert.network.models import Agreement, Organisation
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMO_PASSWORD = "microcert-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
+SUPERUSER_EMAIL = "admin@microcert.example"
+MANAGED_APPS = ["accounts", "network", "frameworks", "catalog", "core"]
+
+
+@dataclass
+class DemoReport:
+    created: dict[str, int] = field(default_factory=dict)
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+    def count(self, what: str) -> None:
+        self.created[what] = self.created.get(what, 0) + 1
+
+
+def _load(name: str) -> dict:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _organisations(data: dict, report: DemoReport) -> dict[str, Organisation]:
+    organisations = {}
+    for row in data["organisations"]:
+        organisation = Organisation.objects.filter(slug=row["slug"]).first()
+        if organisation is None:
+            organisation = network_services.organisation_create(
+                slug=row["slug"], kind=row["kind"], name=row["name"], country=row["country"],
+                subregion=row["subregion"], short_name=row.get("short_name", ""),
+                description=row.get("description", ""), city=row.get("city", ""),
+                website=row.get("website", ""), is_programme_owner=row.get("is_programme_owner", False),
+            )
+            report.count("organisations")
+            if row.get("membership"):
+                membership = network_services.membership_create(
+                    organisation=organisation, kind=row["membership"]
+                )
+                network_services.membership_set_status(
+                    membership=membership, status="active", on=_date(row.get("member_since")),
+                    reason="Demo data",
+                )
+        organisations[row["slug"]] = organisation
+    return organisations
+
+
+def _programme_manager_group() -> Group:
+    group, _ = Group.objects.get_or_create(name="Programme managers")
+    if not group.permissions.exists():
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=MANAGED_APPS))
+    return group
+
+
+def _people(data: dict, organisations: dict[str, Organisation], report: DemoReport) -> None:
+    managers = _programme_manager_group()
+    if not User.objects.filter(email=SUPERUSER_EMAIL).exists():
+        superuser = account_services.user_create(
+            email=SUPERUSER_EMAIL, legal_name="Platform Administrator", password=DEMO_PASSWORD,
+            email_verified=True, is_staff=True,
+        )
+        superuser.is_superuser = True
+        superuser.save(update_fields=["is_superuser"])
+        report.count("people")
+    report.logins.append((SUPERUSER_EMAIL, "superuser"))
+    for row in data["people"]:
+        person = User.objects.filter(email=row["email"]).first()
+        if person is None:
+            person = account_services.user_create(
+                email=row["email"], legal_name=row["legal_name"], password=DEMO_PASSWORD,
+                preferred_language=row["language"], email_verified=True,
+                is_staff=row.get("staff", False),
+            )
+            if row.get("staff"):
+                person.groups.add(managers)
+            report.count("people")
+        for slug, role in row["roles"]:
+            network_services.affiliation_grant(person=person, organisation=organisations[slug], role=role)
+        roles = ", ".join(f"{role} @ {slug}" for slug, role in row["roles"])
+        report.logins.append((row["email"], roles))
+
+
+def _agreements(data: dict, organisations: dict[str, Organisation], report: DemoReport) -> None:
+    for row in data["agreements"]:
+        if Agreement.objects.filter(reference=row["reference"]).exists():
+            continue
+        agreement = network_services.agreement_create(
+            reference=row["reference"], kind=row["kind"], title=row["title"],
+            summary=row.get("summary", ""), parties=[organisations[s] for s in row["parties"]],
+        )
+        for item in row["items"]:
+            created = network_services.cooperation_item_add(
+                agreement=agreement, kind=item["kind"], title=item["title"],
+                description=item.get("description", ""), owner=organisations.get(item.get("owner")),
+                due_on=_date(item.get("due_on")),
+            )
+            if item.get("status", "planned") != "planned":
+                network_services.cooperation_item_set_status(item=created, status=item["status"])
+        network_services.agreement_transition(agreement=agreement, status="signed", on=_date(row["signed_on"]))
+        network_services.agreement_transition(
+            agreement=agreement, status="in_force", on=_date(row["in_force_from"]),
+            expires_on=_date(row.get("expires_on")),
+        )
+        report.count("agreements")
+
+
+def _specification(slug: str, content: dict, kind: str, organisations, report: DemoReport):
+    existing = MicroCredential.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing
+    content = dict(content)
+    offerings = content.pop("offerings", [])
+    content.pop("slug", None)
+    version = catalog_services.specification_create(slug=slug, content=content, kind=kind)
+    version = catalog_services.specification_publish(version=version)
+    for offering in offerings:
+        catalog_services.offering_create(
+            version=version, host=organisations[offering["host"]],
+            starts_on=_date(offering["starts_on"]), ends_on=_date(offering["ends_on"]),
+            language=offering["language"], mode=offering["mode"], capacity=offering["capacity"],
+        )
+    report.count("micro-credentials")
+    return version.micro_credential
+
+
+def _catalogue(data: dict, organisations: dict[str, Organisation], report: DemoReport) -> None:
+    by_slug = {}
+    for row in data["micro_credentials"]:
+        by_slug[row["slug"]] = _specification(
+            row["slug"], row, AchievementKind.MICRO_CREDENTIAL, organisations, report
+        )
+    for row in data["pathways"]:
+        if Pathway.objects.filter(slug=row["slug"]).exists():
+            continue
+        certificate = _specification(
+            row["certificate"].get("slug", row["slug"]), row["certificate"],
+            AchievementKind.CERTIFICATE, organisations, report,
+        )
+        catalog_services.pathway_create(
+            slug=row["slug"], title=row["title"], description=row["description"],
+            required_count=row["required_count"], members=[by_slug[s] for s in row["members"]],
+            certificate=certificate,
+        )
+        report.count("pathways")
+
+
+@transaction.atomic
+def demo_load() -> DemoReport:
+    """Load (or complete) the demo data; nothing is duplicated on a second run."""
+    report = DemoReport()
+    framework_services.framework_load_shipped()
+    network = _load("network.json")
+    organisations = _organisations(network, report)
+    _people(network, organisations, report)
+    _agreements(network, organisations, report)
+    _catalogue(_load("catalogue.json"), organisations, report)
+    return report

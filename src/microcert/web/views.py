@@ -1,0 +1,105 @@
+"""Pages of the site. Thin: parse, authorise, call a selector or service, render."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from microcert.accounts import selectors as account_selectors
+from microcert.accounts.models import User
+from microcert.catalog import selectors as catalog_selectors
+from microcert.core.selectors import events_for
+from microcert.network import selectors as network_selectors
+from microcert.network.models import Agreement, Organisation
+
+
+def _require(request: HttpRequest, perm: str, obj=None) -> None:
+    """Deny unless the rules grant ``perm`` on ``obj`` to this user."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/home.html",
+        {
+            "specifications": catalog_selectors.published_specifications(kind="micro_credential"),
+            "pathways": catalog_selectors.pathways_with_members(),
+        },
+    )
+
+
+def specification_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
+    version = catalog_selectors.specification_detail(slug, number)
+    if version is None:
+        raise Http404
+    return render(
+        request,
+        "web/specification_detail.html",
+        {"version": version, "pathways": catalog_selectors.pathways_containing(version.micro_credential)},
+    )
+
+
+def partner_directory(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/partners.html",
+                  {"organisations": network_selectors.partner_directory()})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    affiliations = request.user.affiliations.filter(is_active=True).select_related("organisation")
+    return render(request, "web/dashboard.html", {"affiliations": affiliations})
+
+
+@login_required
+def person_detail(request: HttpRequest, uuid) -> HttpResponse:
+    person = get_object_or_404(User, uuid=uuid)
+    _require(request, "accounts.view_person", person)
+    return render(
+        request,
+        "web/person_detail.html",
+        {
+            "person": person,
+            "emails": person.emailaddress_set.order_by("-primary", "email"),
+            "name_changes": person.name_changes.all(),
+            "organisations": network_selectors.organisations_of_person(person),
+            "affiliations": person.affiliations.filter(is_active=True).select_related("organisation"),
+            "verified_emails": account_selectors.verified_emails(person),
+        },
+    )
+
+
+@login_required
+def organisation_people(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    _require(request, "network.view_organisation_people", organisation)
+    return render(
+        request,
+        "web/organisation_people.html",
+        {"organisation": organisation, "people": network_selectors.people_of_organisation(organisation)},
+    )
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/agreements.html",
+                  {"agreements": network_selectors.agreements_visible_to(request.user)})
+
+
+@login_required
+def agreement_detail(request: HttpRequest, uuid) -> HttpResponse:
+    agreement = get_object_or_404(Agreement.objects.prefetch_related("parties", "items__owner"), uuid=uuid)
+    _require(request, "network.read_agreement", agreement)
+    return render(request, "web/agreement_detail.html",
+                  {"agreement": agreement, "events": events_for(agreement)[:50]})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
