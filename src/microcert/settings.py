@@ -1,7 +1,7 @@
 """Settings for microcert, read from the environment.
 
 Every value has a safe development default so ``make run`` needs nothing; production sets
-``DEBUG=false`` and real secrets (see ``docs/deploy.md``), and ``manage.py check --deploy`` is clean.
+``DEBUG=false`` and real secrets (see ``docs/deploy.md``); ``check --deploy`` is then clean.
 """
 
 from pathlib import Path
@@ -21,7 +21,7 @@ env.smart_cast = False
 DEBUG = env.bool("DEBUG", default=True)
 
 # A fixed key is fine for development only; production refuses to start without its own.
-_DEV_SECRET_KEY = "dev-only-insecure-key-6f1c9b1e0a7d4c2e8b3f5a9d7c1e2b4f6a8c0d2e4f"
+_DEV_SECRET_KEY = "dev-only-insecure-key-6f1c9b1e0a7d4c2e8b3f5a9d7c1e2b4f6a8c0d2e4f"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")

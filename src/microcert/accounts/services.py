@@ -33,9 +33,10 @@ def user_create(
     email = _clean_email(email)
     if preferred_language not in CONTENT_LANGUAGES:
         raise ValidationError({"preferred_language": _("Unknown language.")})
-    if EmailAddress.objects.filter(email__iexact=email).exists() or User.objects.filter(
-        email__iexact=email
-    ).exists():
+    if (
+        EmailAddress.objects.filter(email__iexact=email).exists()
+        or User.objects.filter(email__iexact=email).exists()
+    ):
         raise ValidationError({"email": _("This e-mail address is already in use.")})
     user = User.objects.create_user(
         email=email,

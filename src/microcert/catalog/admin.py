@@ -147,6 +147,15 @@ class PathwayAdmin(EventedAdmin, TranslationAdmin):
 
 @admin.register(Offering)
 class OfferingAdmin(EventedAdmin):
-    list_display = ["version", "host", "starts_on", "ends_on", "language", "mode", "capacity", "status"]
+    list_display = [
+        "version",
+        "host",
+        "starts_on",
+        "ends_on",
+        "language",
+        "mode",
+        "capacity",
+        "status",
+    ]
     list_filter = ["status", "mode", "language", "host"]
     date_hierarchy = "starts_on"

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from microcert.core.models import PublicIdModel, TimeStampedModel
+from microcert.core.models import PublicIdModel
 from microcert.frameworks.models import Competence, ProficiencyLevel
 from microcert.network.models import Organisation
 
@@ -64,7 +64,9 @@ class MicroCredential(PublicIdModel):
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(
-        _("kind"), max_length=20, choices=AchievementKind.choices,
+        _("kind"),
+        max_length=20,
+        choices=AchievementKind.choices,
         default=AchievementKind.MICRO_CREDENTIAL,
     )
 
@@ -88,7 +90,9 @@ class SpecificationVersion(PublicIdModel):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     micro_credential = models.ForeignKey(
-        MicroCredential, verbose_name=_("micro-credential"), on_delete=models.CASCADE,
+        MicroCredential,
+        verbose_name=_("micro-credential"),
+        on_delete=models.CASCADE,
         related_name="versions",
     )
     number = models.PositiveIntegerField(_("version"))
@@ -102,19 +106,29 @@ class SpecificationVersion(PublicIdModel):
     issuer_country = CountryField(_("country of the issuer"))
     issuer_region = models.CharField(_("region of the issuer"), max_length=120, blank=True)
     awarding_bodies = models.ManyToManyField(
-        Organisation, through="AwardingBody", verbose_name=_("awarding bodies"),
+        Organisation,
+        through="AwardingBody",
+        verbose_name=_("awarding bodies"),
         related_name="awarded_specifications",
     )
     workload_hours = models.DecimalField(
-        _("notional workload (hours)"), max_digits=6, decimal_places=1,
+        _("notional workload (hours)"),
+        max_digits=6,
+        decimal_places=1,
         validators=[MinValueValidator(1)],
     )
     ects = models.DecimalField(
-        _("ECTS credits"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("ECTS credits"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     eqf_level = models.PositiveSmallIntegerField(
-        _("EQF level"), null=True, blank=True,
+        _("EQF level"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(8)],
     )
     assessment_type = models.CharField(
@@ -131,14 +145,18 @@ class SpecificationVersion(PublicIdModel):
     # EU standard elements (optional)
     prerequisites = models.TextField(_("prerequisites"), blank=True)
     supervision = models.CharField(
-        _("supervision and identity verification"), max_length=30, choices=Supervision.choices,
+        _("supervision and identity verification"),
+        max_length=30,
+        choices=Supervision.choices,
         default=Supervision.UNSUPERVISED_NO_ID,
     )
     grading = models.CharField(
         _("grade"), max_length=20, choices=Grading.choices, default=Grading.PASS_FAIL
     )
     stackability = models.CharField(
-        _("integration and stackability"), max_length=12, choices=Stackability.choices,
+        _("integration and stackability"),
+        max_length=12,
+        choices=Stackability.choices,
         default=Stackability.STACKABLE,
     )
     further_information = models.TextField(_("further information"), blank=True)
@@ -151,7 +169,9 @@ class SpecificationVersion(PublicIdModel):
         _("attempts allowed"), default=3, validators=[MinValueValidator(1)]
     )
     validity_months = models.PositiveSmallIntegerField(
-        _("valid for (months)"), null=True, blank=True,
+        _("valid for (months)"),
+        null=True,
+        blank=True,
         help_text=_("Empty: the credential does not expire."),
     )
 
@@ -164,11 +184,13 @@ class SpecificationVersion(PublicIdModel):
                 fields=["micro_credential", "number"], name="catalog_version_number"
             ),
             models.UniqueConstraint(
-                fields=["micro_credential"], condition=Q(status="published"),
+                fields=["micro_credential"],
+                condition=Q(status="published"),
                 name="catalog_one_published_version",
             ),
             models.UniqueConstraint(
-                fields=["micro_credential"], condition=Q(status="draft"),
+                fields=["micro_credential"],
+                condition=Q(status="draft"),
                 name="catalog_one_draft_version",
             ),
         ]
@@ -191,7 +213,9 @@ class AwardingBody(models.Model):
         verbose_name = _("awarding body")
         verbose_name_plural = _("awarding bodies")
         constraints = [
-            models.UniqueConstraint(fields=["version", "organisation"], name="catalog_awarding_body")
+            models.UniqueConstraint(
+                fields=["version", "organisation"], name="catalog_awarding_body"
+            )
         ]
 
     def __str__(self) -> str:
@@ -224,7 +248,9 @@ class CompetenceAlignment(models.Model):
         Competence, verbose_name=_("competence"), on_delete=models.PROTECT, related_name="+"
     )
     target_level = models.ForeignKey(
-        ProficiencyLevel, verbose_name=_("target level"), on_delete=models.PROTECT,
+        ProficiencyLevel,
+        verbose_name=_("target level"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     position = models.PositiveSmallIntegerField(default=0)
@@ -285,9 +311,7 @@ class RubricCriterion(models.Model):
 
 
 class RubricLevel(models.Model):
-    criterion = models.ForeignKey(
-        RubricCriterion, on_delete=models.CASCADE, related_name="levels"
-    )
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="levels")
     position = models.PositiveSmallIntegerField(default=0)
     score = models.PositiveSmallIntegerField(_("score"))
     label = models.CharField(_("label"), max_length=120)
@@ -321,15 +345,21 @@ class Pathway(PublicIdModel):
         _("micro-credentials required"), validators=[MinValueValidator(1)]
     )
     members = models.ManyToManyField(
-        MicroCredential, through="PathwayMember", verbose_name=_("micro-credentials"),
+        MicroCredential,
+        through="PathwayMember",
+        verbose_name=_("micro-credentials"),
         related_name="pathways",
     )
     certificate = models.OneToOneField(
-        MicroCredential, verbose_name=_("certificate"), on_delete=models.PROTECT,
+        MicroCredential,
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
         related_name="certificate_of",
     )
     revocation_policy = models.CharField(
-        _("when a part is revoked"), max_length=10, choices=RevocationPolicy.choices,
+        _("when a part is revoked"),
+        max_length=10,
+        choices=RevocationPolicy.choices,
         default=RevocationPolicy.FLAG,
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -370,7 +400,9 @@ class Offering(PublicIdModel):
         CANCELLED = "cancelled", _("Cancelled")
 
     version = models.ForeignKey(
-        SpecificationVersion, verbose_name=_("specification version"), on_delete=models.PROTECT,
+        SpecificationVersion,
+        verbose_name=_("specification version"),
+        on_delete=models.PROTECT,
         related_name="offerings",
     )
     host = models.ForeignKey(

@@ -66,17 +66,19 @@ def specification_detail(slug: str, number: int | None = None) -> SpecificationV
 def pathways_with_members() -> QuerySet[Pathway]:
     """Active pathways; each member carries its published version in ``member.published``."""
     published = SpecificationVersion.objects.filter(status=SpecificationVersion.Status.PUBLISHED)
-    return Pathway.objects.filter(is_active=True).select_related("certificate").prefetch_related(
-        Prefetch(
-            "members",
-            queryset=MicroCredential.objects.order_by("pathwaymember__position").prefetch_related(
-                Prefetch("versions", queryset=published, to_attr="published")
-            ),
+    return (
+        Pathway.objects.filter(is_active=True)
+        .select_related("certificate")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=MicroCredential.objects.order_by(
+                    "pathwaymember__position"
+                ).prefetch_related(Prefetch("versions", queryset=published, to_attr="published")),
+            )
         )
     )
 
 
 def pathways_containing(micro_credential: MicroCredential) -> QuerySet[Pathway]:
     return Pathway.objects.filter(members=micro_credential, is_active=True)
-
-

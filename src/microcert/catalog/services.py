@@ -41,15 +41,36 @@ Content = Mapping[str, Any]
 
 # Plain fields of a version, copied as they are.
 _SCALAR_FIELDS = (
-    "issuer_country", "issuer_region", "workload_hours", "ects", "eqf_level", "assessment_type",
-    "participation_form", "quality_assurance", "supervision", "grading", "stackability",
-    "languages", "max_attempts", "validity_months",
+    "issuer_country",
+    "issuer_region",
+    "workload_hours",
+    "ects",
+    "eqf_level",
+    "assessment_type",
+    "participation_form",
+    "quality_assurance",
+    "supervision",
+    "grading",
+    "stackability",
+    "languages",
+    "max_attempts",
+    "validity_months",
 )
 _TEXT_FIELDS = (
-    "title", "summary", "description", "quality_assurance_description", "prerequisites",
+    "title",
+    "summary",
+    "description",
+    "quality_assurance_description",
+    "prerequisites",
     "further_information",
 )
-_CHILD_KEYS = ("awarding_bodies", "learning_outcomes", "alignments", "evidence_requirements", "rubric")
+_CHILD_KEYS = (
+    "awarding_bodies",
+    "learning_outcomes",
+    "alignments",
+    "evidence_requirements",
+    "rubric",
+)
 KNOWN_KEYS = frozenset(_SCALAR_FIELDS + _TEXT_FIELDS + _CHILD_KEYS)
 
 
@@ -65,7 +86,9 @@ def _decimal(value: Any, field: str) -> Decimal | None:
 def _apply_scalars(version: SpecificationVersion, content: Content) -> None:
     unknown = set(content) - KNOWN_KEYS
     if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     for field in _SCALAR_FIELDS:
         if field in content:
             value = content[field]
@@ -77,8 +100,12 @@ def _apply_scalars(version: SpecificationVersion, content: Content) -> None:
             set_translations(version, field, content[field] or "")
     languages = version.languages or []
     if not isinstance(languages, list) or not set(languages) <= set(CONTENT_LANGUAGES):
-        raise ValidationError({"languages": _("Languages must be a list of: %(langs)s")
-                               % {"langs": ", ".join(CONTENT_LANGUAGES)}})
+        raise ValidationError(
+            {
+                "languages": _("Languages must be a list of: %(langs)s")
+                % {"langs": ", ".join(CONTENT_LANGUAGES)}
+            }
+        )
 
 
 def _replace_children(version: SpecificationVersion, content: Content) -> None:
@@ -88,8 +115,12 @@ def _replace_children(version: SpecificationVersion, content: Content) -> None:
         found = network_selectors.organisations_by_slug(slugs)
         missing = [s for s in slugs if s not in found]
         if missing or not slugs:
-            raise ValidationError({"awarding_bodies": _("Unknown or missing awarding bodies: %(s)s")
-                                   % {"s": ", ".join(missing) or "—"}})
+            raise ValidationError(
+                {
+                    "awarding_bodies": _("Unknown or missing awarding bodies: %(s)s")
+                    % {"s": ", ".join(missing) or "—"}
+                }
+            )
         version.awardingbody_set.all().delete()
         AwardingBody.objects.bulk_create(
             AwardingBody(version=version, organisation=found[slug], position=i)
@@ -124,7 +155,9 @@ def _replace_children(version: SpecificationVersion, content: Content) -> None:
             criterion.save()
             for j, level in enumerate(row.get("levels", [])):
                 rubric_level = RubricLevel(
-                    criterion=criterion, position=j, score=level.get("score"),
+                    criterion=criterion,
+                    position=j,
+                    score=level.get("score"),
                     passing=bool(level.get("passing")),
                 )
                 set_translations(rubric_level, "label", level.get("label") or "")
@@ -136,18 +169,32 @@ def _replace_children(version: SpecificationVersion, content: Content) -> None:
 def _alignment_create(version: SpecificationVersion, ref: Mapping[str, str], position: int) -> None:
     framework = framework_selectors.current_framework(str(ref.get("framework", "")))
     if framework is None:
-        raise ValidationError({"alignments": _("Unknown framework %(f)s.") % {"f": ref.get("framework")}})
+        raise ValidationError(
+            {"alignments": _("Unknown framework %(f)s.") % {"f": ref.get("framework")}}
+        )
     competence = framework_selectors.competence_by_code(framework, str(ref.get("competence", "")))
     if competence is None:
-        raise ValidationError({"alignments": _("Framework %(f)s has no competence %(c)s.")
-                               % {"f": framework.slug, "c": ref.get("competence")}})
+        raise ValidationError(
+            {
+                "alignments": _("Framework %(f)s has no competence %(c)s.")
+                % {"f": framework.slug, "c": ref.get("competence")}
+            }
+        )
     level = framework_selectors.level_by_code(framework, str(ref.get("target_level", "")))
     if level is None:
-        raise ValidationError({"alignments": _("Framework %(f)s has no level %(l)s.")
-                               % {"f": framework.slug, "l": ref.get("target_level")}})
+        raise ValidationError(
+            {
+                "alignments": _("Framework %(f)s has no level %(l)s.")
+                % {"f": framework.slug, "l": ref.get("target_level")}
+            }
+        )
     if competence.level_id and competence.level_id != level.pk:
-        raise ValidationError({"alignments": _("Competence %(c)s exists only at level %(l)s.")
-                               % {"c": competence.code, "l": competence.level.code}})
+        raise ValidationError(
+            {
+                "alignments": _("Competence %(c)s exists only at level %(l)s.")
+                % {"c": competence.code, "l": competence.level.code}
+            }
+        )
     CompetenceAlignment.objects.create(
         version=version, competence=competence, target_level=level, position=position
     )
@@ -171,14 +218,19 @@ def _publication_problems(version: SpecificationVersion) -> list[str]:
     for criterion in criteria:
         levels = list(criterion.levels.all())
         if len(levels) < 2 or not any(level.passing for level in levels):
-            problems.append(_("Rubric criterion “%(c)s” needs at least two levels, one of them passing.")
-                            % {"c": criterion.title_en})
+            problems.append(
+                _("Rubric criterion “%(c)s” needs at least two levels, one of them passing.")
+                % {"c": criterion.title_en}
+            )
     return problems
 
 
 @transaction.atomic
 def specification_create(
-    *, slug: str, content: Content, kind: str = AchievementKind.MICRO_CREDENTIAL,
+    *,
+    slug: str,
+    content: Content,
+    kind: str = AchievementKind.MICRO_CREDENTIAL,
     actor: User | None = None,
 ) -> SpecificationVersion:
     """Create a micro-credential with its first version, as a draft."""
@@ -192,8 +244,12 @@ def specification_create(
     version.full_clean(exclude=["micro_credential"])
     version.save()
     _replace_children(version, content)
-    event_record(actor=actor, verb="specification.created", target=version,
-                 details={"slug": slug, "version": 1})
+    event_record(
+        actor=actor,
+        verb="specification.created",
+        target=version,
+        details={"slug": slug, "version": 1},
+    )
     return version
 
 
@@ -206,7 +262,9 @@ def _copy_version(source: SpecificationVersion) -> SpecificationVersion:
         "evidence": list(source.evidence_requirements.all()),
         "rubric": [(c, list(c.levels.all())) for c in source.rubric.all()],
     }
-    number = source.micro_credential.versions.order_by("-number").values_list("number", flat=True)[0] + 1
+    number = (
+        source.micro_credential.versions.order_by("-number").values_list("number", flat=True)[0] + 1
+    )
     draft = SpecificationVersion.objects.get(pk=source.pk)
     draft.pk = draft.id = None
     draft._state.adding = True
@@ -244,21 +302,31 @@ def specification_update(
         ).first()
         target = existing_draft or _copy_version(version)
         if existing_draft is None:
-            event_record(actor=actor, verb="specification.version_created", target=target,
-                         details={"from_version": version.number, "version": target.number})
+            event_record(
+                actor=actor,
+                verb="specification.version_created",
+                target=target,
+                details={"from_version": version.number, "version": target.number},
+            )
     else:
         target = version
     _apply_scalars(target, changes)
     target.full_clean(exclude=["micro_credential"])
     target.save()
     _replace_children(target, changes)
-    event_record(actor=actor, verb="specification.updated", target=target,
-                 details={"version": target.number, "fields": sorted(changes)})
+    event_record(
+        actor=actor,
+        verb="specification.updated",
+        target=target,
+        details={"version": target.number, "fields": sorted(changes)},
+    )
     return target
 
 
 @transaction.atomic
-def specification_publish(*, version: SpecificationVersion, actor: User | None = None) -> SpecificationVersion:
+def specification_publish(
+    *, version: SpecificationVersion, actor: User | None = None
+) -> SpecificationVersion:
     """Publish a draft; the previously published version becomes superseded (it stays valid
     for the credentials issued under it)."""
     version = SpecificationVersion.objects.select_for_update().get(pk=version.pk)
@@ -267,20 +335,28 @@ def specification_publish(*, version: SpecificationVersion, actor: User | None =
     problems = _publication_problems(version)
     if problems:
         raise ValidationError(problems)
-    previous = version.micro_credential.versions.filter(status=SpecificationVersion.Status.PUBLISHED)
+    previous = version.micro_credential.versions.filter(
+        status=SpecificationVersion.Status.PUBLISHED
+    )
     for old in previous:
         old.status = SpecificationVersion.Status.SUPERSEDED
         old.save(update_fields=["status", "updated_at"])
     version.status = SpecificationVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at", "updated_at"])
-    event_record(actor=actor, verb="specification.published", target=version,
-                 details={"version": version.number})
+    event_record(
+        actor=actor,
+        verb="specification.published",
+        target=version,
+        details={"version": version.number},
+    )
     return version
 
 
 @transaction.atomic
-def specification_withdraw(*, version: SpecificationVersion, reason: str, actor: User | None = None) -> SpecificationVersion:
+def specification_withdraw(
+    *, version: SpecificationVersion, reason: str, actor: User | None = None
+) -> SpecificationVersion:
     if version.status != SpecificationVersion.Status.PUBLISHED:
         raise ValidationError(_("Only a published version can be withdrawn."))
     version.status = SpecificationVersion.Status.WITHDRAWN
@@ -291,9 +367,15 @@ def specification_withdraw(*, version: SpecificationVersion, reason: str, actor:
 
 @transaction.atomic
 def pathway_create(
-    *, slug: str, title: Mapping[str, str] | str, description: Mapping[str, str] | str,
-    required_count: int, members: Iterable[MicroCredential], certificate: MicroCredential,
-    revocation_policy: str = Pathway.RevocationPolicy.FLAG, actor: User | None = None,
+    *,
+    slug: str,
+    title: Mapping[str, str] | str,
+    description: Mapping[str, str] | str,
+    required_count: int,
+    members: Iterable[MicroCredential],
+    certificate: MicroCredential,
+    revocation_policy: str = Pathway.RevocationPolicy.FLAG,
+    actor: User | None = None,
 ) -> Pathway:
     members = list(members)
     if certificate.kind != AchievementKind.CERTIFICATE:
@@ -301,36 +383,70 @@ def pathway_create(
     if certificate in members:
         raise ValidationError({"members": _("A certificate cannot be one of its own parts.")})
     if not 1 <= required_count <= len(members):
-        raise ValidationError({"required_count": _("N must be between 1 and the number of members (%(m)s).")
-                               % {"m": len(members)}})
-    pathway = Pathway(slug=slug, required_count=required_count, certificate=certificate,
-                      revocation_policy=revocation_policy)
+        raise ValidationError(
+            {
+                "required_count": _("N must be between 1 and the number of members (%(m)s).")
+                % {"m": len(members)}
+            }
+        )
+    pathway = Pathway(
+        slug=slug,
+        required_count=required_count,
+        certificate=certificate,
+        revocation_policy=revocation_policy,
+    )
     set_translations(pathway, "title", title)
     set_translations(pathway, "description", description)
     pathway.full_clean()
     pathway.save()
     PathwayMember.objects.bulk_create(
-        PathwayMember(pathway=pathway, micro_credential=m, position=i) for i, m in enumerate(members)
+        PathwayMember(pathway=pathway, micro_credential=m, position=i)
+        for i, m in enumerate(members)
     )
-    event_record(actor=actor, verb="pathway.created", target=pathway,
-                 details={"required": required_count, "members": [m.slug for m in members]})
+    event_record(
+        actor=actor,
+        verb="pathway.created",
+        target=pathway,
+        details={"required": required_count, "members": [m.slug for m in members]},
+    )
     return pathway
 
 
 @transaction.atomic
 def offering_create(
-    *, version: SpecificationVersion, host: Organisation, starts_on: datetime.date,
-    ends_on: datetime.date, language: str, mode: str, capacity: int,
-    status: str = Offering.Status.OPEN, actor: User | None = None,
+    *,
+    version: SpecificationVersion,
+    host: Organisation,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    language: str,
+    mode: str,
+    capacity: int,
+    status: str = Offering.Status.OPEN,
+    actor: User | None = None,
 ) -> Offering:
     if version.status != SpecificationVersion.Status.PUBLISHED:
         raise ValidationError(_("Only a published specification can be offered."))
     if language not in (version.languages or []):
-        raise ValidationError({"language": _("The specification is not available in this language.")})
-    offering = Offering(version=version, host=host, starts_on=starts_on, ends_on=ends_on,
-                        language=language, mode=mode, capacity=capacity, status=status)
+        raise ValidationError(
+            {"language": _("The specification is not available in this language.")}
+        )
+    offering = Offering(
+        version=version,
+        host=host,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        language=language,
+        mode=mode,
+        capacity=capacity,
+        status=status,
+    )
     offering.full_clean()
     offering.save()
-    event_record(actor=actor, verb="offering.created", target=offering,
-                 details={"version": str(version.uuid), "host": host.slug})
+    event_record(
+        actor=actor,
+        verb="offering.created",
+        target=offering,
+        details={"version": str(version.uuid), "host": host.slug},
+    )
     return offering

@@ -15,7 +15,11 @@ from .models import (
 @register(SpecificationVersion)
 class SpecificationVersionTranslation(TranslationOptions):
     fields = (
-        "title", "summary", "description", "quality_assurance_description", "prerequisites",
+        "title",
+        "summary",
+        "description",
+        "quality_assurance_description",
+        "prerequisites",
         "further_information",
     )
     required_languages = ("en",)

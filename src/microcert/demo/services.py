@@ -49,10 +49,16 @@ def _organisations(data: dict, report: DemoReport) -> dict[str, Organisation]:
         organisation = Organisation.objects.filter(slug=row["slug"]).first()
         if organisation is None:
             organisation = network_services.organisation_create(
-                slug=row["slug"], kind=row["kind"], name=row["name"], country=row["country"],
-                subregion=row["subregion"], short_name=row.get("short_name", ""),
-                description=row.get("description", ""), city=row.get("city", ""),
-                website=row.get("website", ""), is_programme_owner=row.get("is_programme_owner", False),
+                slug=row["slug"],
+                kind=row["kind"],
+                name=row["name"],
+                country=row["country"],
+                subregion=row["subregion"],
+                short_name=row.get("short_name", ""),
+                description=row.get("description", ""),
+                city=row.get("city", ""),
+                website=row.get("website", ""),
+                is_programme_owner=row.get("is_programme_owner", False),
             )
             report.count("organisations")
             if row.get("membership"):
@@ -60,7 +66,9 @@ def _organisations(data: dict, report: DemoReport) -> dict[str, Organisation]:
                     organisation=organisation, kind=row["membership"]
                 )
                 network_services.membership_set_status(
-                    membership=membership, status="active", on=_date(row.get("member_since")),
+                    membership=membership,
+                    status="active",
+                    on=_date(row.get("member_since")),
                     reason="Demo data",
                 )
         organisations[row["slug"]] = organisation
@@ -78,8 +86,11 @@ def _people(data: dict, organisations: dict[str, Organisation], report: DemoRepo
     managers = _programme_manager_group()
     if not User.objects.filter(email=SUPERUSER_EMAIL).exists():
         superuser = account_services.user_create(
-            email=SUPERUSER_EMAIL, legal_name="Platform Administrator", password=DEMO_PASSWORD,
-            email_verified=True, is_staff=True,
+            email=SUPERUSER_EMAIL,
+            legal_name="Platform Administrator",
+            password=DEMO_PASSWORD,
+            email_verified=True,
+            is_staff=True,
         )
         superuser.is_superuser = True
         superuser.save(update_fields=["is_superuser"])
@@ -89,15 +100,20 @@ def _people(data: dict, organisations: dict[str, Organisation], report: DemoRepo
         person = User.objects.filter(email=row["email"]).first()
         if person is None:
             person = account_services.user_create(
-                email=row["email"], legal_name=row["legal_name"], password=DEMO_PASSWORD,
-                preferred_language=row["language"], email_verified=True,
+                email=row["email"],
+                legal_name=row["legal_name"],
+                password=DEMO_PASSWORD,
+                preferred_language=row["language"],
+                email_verified=True,
                 is_staff=row.get("staff", False),
             )
             if row.get("staff"):
                 person.groups.add(managers)
             report.count("people")
         for slug, role in row["roles"]:
-            network_services.affiliation_grant(person=person, organisation=organisations[slug], role=role)
+            network_services.affiliation_grant(
+                person=person, organisation=organisations[slug], role=role
+            )
         roles = ", ".join(f"{role} @ {slug}" for slug, role in row["roles"])
         report.logins.append((row["email"], roles))
 
@@ -107,20 +123,30 @@ def _agreements(data: dict, organisations: dict[str, Organisation], report: Demo
         if Agreement.objects.filter(reference=row["reference"]).exists():
             continue
         agreement = network_services.agreement_create(
-            reference=row["reference"], kind=row["kind"], title=row["title"],
-            summary=row.get("summary", ""), parties=[organisations[s] for s in row["parties"]],
+            reference=row["reference"],
+            kind=row["kind"],
+            title=row["title"],
+            summary=row.get("summary", ""),
+            parties=[organisations[s] for s in row["parties"]],
         )
         for item in row["items"]:
             created = network_services.cooperation_item_add(
-                agreement=agreement, kind=item["kind"], title=item["title"],
-                description=item.get("description", ""), owner=organisations.get(item.get("owner")),
+                agreement=agreement,
+                kind=item["kind"],
+                title=item["title"],
+                description=item.get("description", ""),
+                owner=organisations.get(item.get("owner")),
                 due_on=_date(item.get("due_on")),
             )
             if item.get("status", "planned") != "planned":
                 network_services.cooperation_item_set_status(item=created, status=item["status"])
-        network_services.agreement_transition(agreement=agreement, status="signed", on=_date(row["signed_on"]))
         network_services.agreement_transition(
-            agreement=agreement, status="in_force", on=_date(row["in_force_from"]),
+            agreement=agreement, status="signed", on=_date(row["signed_on"])
+        )
+        network_services.agreement_transition(
+            agreement=agreement,
+            status="in_force",
+            on=_date(row["in_force_from"]),
             expires_on=_date(row.get("expires_on")),
         )
         report.count("agreements")
@@ -137,9 +163,13 @@ def _specification(slug: str, content: dict, kind: str, organisations, report: D
     version = catalog_services.specification_publish(version=version)
     for offering in offerings:
         catalog_services.offering_create(
-            version=version, host=organisations[offering["host"]],
-            starts_on=_date(offering["starts_on"]), ends_on=_date(offering["ends_on"]),
-            language=offering["language"], mode=offering["mode"], capacity=offering["capacity"],
+            version=version,
+            host=organisations[offering["host"]],
+            starts_on=_date(offering["starts_on"]),
+            ends_on=_date(offering["ends_on"]),
+            language=offering["language"],
+            mode=offering["mode"],
+            capacity=offering["capacity"],
         )
     report.count("micro-credentials")
     return version.micro_credential
@@ -155,12 +185,18 @@ def _catalogue(data: dict, organisations: dict[str, Organisation], report: DemoR
         if Pathway.objects.filter(slug=row["slug"]).exists():
             continue
         certificate = _specification(
-            row["certificate"].get("slug", row["slug"]), row["certificate"],
-            AchievementKind.CERTIFICATE, organisations, report,
+            row["certificate"].get("slug", row["slug"]),
+            row["certificate"],
+            AchievementKind.CERTIFICATE,
+            organisations,
+            report,
         )
         catalog_services.pathway_create(
-            slug=row["slug"], title=row["title"], description=row["description"],
-            required_count=row["required_count"], members=[by_slug[s] for s in row["members"]],
+            slug=row["slug"],
+            title=row["title"],
+            description=row["description"],
+            required_count=row["required_count"],
+            members=[by_slug[s] for s in row["members"]],
             certificate=certificate,
         )
         report.count("pathways")

@@ -23,7 +23,10 @@ def _status_error(status: int, description: str, minor: str) -> JsonResponse:
             "imsx_description": description,
             "imsx_codeMinor": {
                 "imsx_codeMinorField": [
-                    {"imsx_codeMinorFieldName": "TargetEndSystem", "imsx_codeMinorFieldValue": minor}
+                    {
+                        "imsx_codeMinorFieldName": "TargetEndSystem",
+                        "imsx_codeMinorFieldValue": minor,
+                    }
                 ]
             },
         },
@@ -47,7 +50,9 @@ def _framework(identifier: str) -> CompetencyFramework | None:
 
 @require_GET
 def cf_documents(request: HttpRequest) -> JsonResponse:
-    documents = [case.document_json(f) for f in CompetencyFramework.objects.filter(status__in=_VISIBLE)]
+    documents = [
+        case.document_json(f) for f in CompetencyFramework.objects.filter(status__in=_VISIBLE)
+    ]
     return _ok({"CFDocuments": documents})
 
 
@@ -81,9 +86,11 @@ def cf_item(request: HttpRequest, identifier: str) -> JsonResponse:
         (LevelDescriptor.objects.select_related("level"), "competence__framework"),
     )
     for queryset, framework_path in lookups:
-        obj = queryset.filter(uuid=key, **{f"{framework_path}__status__in": _VISIBLE}).select_related(
-            framework_path
-        ).first()
+        obj = (
+            queryset.filter(uuid=key, **{f"{framework_path}__status__in": _VISIBLE})
+            .select_related(framework_path)
+            .first()
+        )
         if obj is not None:
             framework = obj.competence.framework if framework_path != "framework" else obj.framework
             return _ok(case.item_json(obj, case.document_link(framework)))

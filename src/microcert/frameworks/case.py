@@ -83,10 +83,14 @@ def document_json(framework: CompetencyFramework) -> dict[str, Any]:
         "statusStartDate": framework.published_on.isoformat() if framework.published_on else None,
         "language": DEFAULT_LANGUAGE,
         "CFPackageURI": _link(
-            title.get(DEFAULT_LANGUAGE, ""), framework.uuid,
+            title.get(DEFAULT_LANGUAGE, ""),
+            framework.uuid,
             f"{case_base_url()}/CFPackages/{framework.uuid}",
         ),
-        "extensions": {EXT_SLUG: framework.slug, **_extensions(title=title, description=description)},
+        "extensions": {
+            EXT_SLUG: framework.slug,
+            **_extensions(title=title, description=description),
+        },
     }
     return {key: value for key, value in document.items() if value is not None}
 
@@ -101,8 +105,11 @@ ITEM_SHAPES = {
 
 
 def document_link(framework: CompetencyFramework) -> dict[str, str]:
-    return _link(get_translations(framework, "title").get(DEFAULT_LANGUAGE, ""), framework.uuid,
-                 framework.uri)
+    return _link(
+        get_translations(framework, "title").get(DEFAULT_LANGUAGE, ""),
+        framework.uuid,
+        framework.uri,
+    )
 
 
 def item_json(obj, doc_link: dict[str, str]) -> dict[str, Any]:
@@ -138,8 +145,12 @@ def export_package(framework: CompetencyFramework) -> dict[str, Any]:
         items.append(data)
         return _link(data["fullStatement"], obj.uuid, obj.uri)
 
-    def associate(origin: dict, kind: str, destination: dict, sequence: int | None, changed) -> None:
-        identifier = stable_uuid("association", origin["identifier"], kind, destination["identifier"])
+    def associate(
+        origin: dict, kind: str, destination: dict, sequence: int | None, changed
+    ) -> None:
+        identifier = stable_uuid(
+            "association", origin["identifier"], kind, destination["identifier"]
+        )
         data = {
             "identifier": str(identifier),
             "uri": f"{case_base_url()}/CFAssociations/{identifier}",
@@ -167,18 +178,38 @@ def export_package(framework: CompetencyFramework) -> dict[str, Any]:
         associate(area_link, IS_CHILD_OF, doc_link, area.position, area.updated_at)
         for competence in by_area[area.pk]:
             competence_link = add(competence)
-            associate(competence_link, IS_CHILD_OF, area_link, competence.position,
-                      competence.updated_at)
+            associate(
+                competence_link, IS_CHILD_OF, area_link, competence.position, competence.updated_at
+            )
             if competence.level_id:
-                associate(competence_link, HAS_SKILL_LEVEL, level_links[competence.level_id], None,
-                          competence.updated_at)
+                associate(
+                    competence_link,
+                    HAS_SKILL_LEVEL,
+                    level_links[competence.level_id],
+                    None,
+                    competence.updated_at,
+                )
             for descriptor in competence.descriptors.all():
                 descriptor_link = add(descriptor)
-                associate(descriptor_link, IS_CHILD_OF, competence_link, descriptor.level.position,
-                          descriptor.updated_at)
-                associate(descriptor_link, HAS_SKILL_LEVEL, level_links[descriptor.level_id], None,
-                          descriptor.updated_at)
-    return {"CFDocument": document_json(framework), "CFItems": items, "CFAssociations": associations}
+                associate(
+                    descriptor_link,
+                    IS_CHILD_OF,
+                    competence_link,
+                    descriptor.level.position,
+                    descriptor.updated_at,
+                )
+                associate(
+                    descriptor_link,
+                    HAS_SKILL_LEVEL,
+                    level_links[descriptor.level_id],
+                    None,
+                    descriptor.updated_at,
+                )
+    return {
+        "CFDocument": document_json(framework),
+        "CFItems": items,
+        "CFAssociations": associations,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,7 +245,7 @@ def _translations(obj: dict, field: str) -> dict[str, str]:
     return texts
 
 
-def parse_package(raw: bytes | str) -> FrameworkDoc:  # noqa: C901 - one pass of checks, in order
+def parse_package(raw: bytes | str) -> FrameworkDoc:
     """Parse and check a CFPackage. Raises CaseImportError listing every problem found."""
     try:
         package = json.loads(raw)
@@ -272,20 +303,27 @@ def parse_package(raw: bytes | str) -> FrameworkDoc:  # noqa: C901 - one pass of
         origin = assoc.get("originNodeURI") or {}
         destination = assoc.get("destinationNodeURI") or {}
         origin_id = str(_uuid(origin.get("identifier") if isinstance(origin, dict) else None))
-        destination_id = str(_uuid(destination.get("identifier") if isinstance(destination, dict) else None))
+        destination_id = str(
+            _uuid(destination.get("identifier") if isinstance(destination, dict) else None)
+        )
         if kind not in (IS_CHILD_OF, HAS_SKILL_LEVEL):
             continue  # other association kinds (isRelatedTo, exactMatchOf, …) are not modelled
         if origin_id not in items:
-            errors.append(f"{where}: dangling association, origin {origin_id} is not in the package.")
+            errors.append(
+                f"{where}: dangling association: origin {origin_id} is not in the package."
+            )
             continue
         if destination_id not in items and destination_id != doc_id:
             errors.append(
-                f"{where}: dangling association, destination {destination_id} is not in the package."
+                f"{where}: dangling association: destination {destination_id} "
+                "is not in the package."
             )
             continue
         if kind == IS_CHILD_OF:
             if origin_id in parent_of:
-                errors.append(f"{_describe(items[origin_id], 0, 'CFItem')}: has more than one parent.")
+                errors.append(
+                    f"{_describe(items[origin_id], 0, 'CFItem')}: has more than one parent."
+                )
                 continue
             parent_of[origin_id] = destination_id
             try:
@@ -302,13 +340,18 @@ def parse_package(raw: bytes | str) -> FrameworkDoc:  # noqa: C901 - one pass of
         while current in parent_of and current != doc_id:
             current = parent_of[current]
             if current in path:
-                cycle = " → ".join(_describe(items[i], 0, "CFItem") for i in [*path[path.index(current):], current])
+                cycle = " → ".join(
+                    _describe(items[i], 0, "CFItem")
+                    for i in [*path[path.index(current) :], current]
+                )
                 errors.append(f"Cycle in isChildOf associations: {cycle}.")
                 break
             path.append(current)
         else:
             if current != doc_id:
-                errors.append(f"{_describe(items[ident], 0, 'CFItem')}: is not attached to the document.")
+                errors.append(
+                    f"{_describe(items[ident], 0, 'CFItem')}: is not attached to the document."
+                )
 
     if errors:
         raise CaseImportError(_unique(errors))
@@ -330,9 +373,16 @@ def parse_package(raw: bytes | str) -> FrameworkDoc:  # noqa: C901 - one pass of
     for ident, parent in parent_of.items():
         children[parent].append(ident)
     for siblings in children.values():
-        siblings.sort(key=lambda i: (sequence_of.get(i, 0), items[i].get("humanCodingScheme") or ""))
+        siblings.sort(
+            key=lambda i: (sequence_of.get(i, 0), items[i].get("humanCodingScheme") or "")
+        )
 
-    expected_parent = {AREA: {"document"}, LEVEL: {"document"}, COMPETENCE: {AREA}, DESCRIPTOR: {COMPETENCE}}
+    expected_parent = {
+        AREA: {"document"},
+        LEVEL: {"document"},
+        COMPETENCE: {AREA},
+        DESCRIPTOR: {COMPETENCE},
+    }
     for ident, kind in types.items():
         where = _describe(items[ident], 0, "CFItem")
         if kind == "unsupported":
@@ -355,8 +405,12 @@ def parse_package(raw: bytes | str) -> FrameworkDoc:  # noqa: C901 - one pass of
         return str(items[ident].get("humanCodingScheme", "")).strip()
 
     extensions = document.get("extensions") if isinstance(document.get("extensions"), dict) else {}
-    slug = slugify(extensions.get(EXT_SLUG) or doc_title.get(DEFAULT_LANGUAGE, ""))[:80] or "framework"
-    status = {v: k for k, v in ADOPTION_STATUS.items()}.get(document.get("adoptionStatus"), "published")
+    slug = (
+        slugify(extensions.get(EXT_SLUG) or doc_title.get(DEFAULT_LANGUAGE, ""))[:80] or "framework"
+    )
+    status = {v: k for k, v in ADOPTION_STATUS.items()}.get(
+        document.get("adoptionStatus"), "published"
+    )
     published_on = None
     if document.get("statusStartDate"):
         try:
@@ -365,36 +419,59 @@ def parse_package(raw: bytes | str) -> FrameworkDoc:  # noqa: C901 - one pass of
             raise CaseImportError(["CFDocument: statusStartDate is not a date."]) from None
 
     doc = FrameworkDoc(
-        uuid=doc_uuid, uri=document["uri"], slug=slug,
-        version=str(document.get("version") or "1"), title=doc_title,
+        uuid=doc_uuid,
+        uri=document["uri"],
+        slug=slug,
+        version=str(document.get("version") or "1"),
+        title=doc_title,
         description=_translations(document, "description"),
         publisher=str(document.get("publisher") or document.get("creator") or ""),
         official_source_url=str(document.get("officialSourceURL") or ""),
-        published_on=published_on, status=status,
+        published_on=published_on,
+        status=status,
     )
     for ident in children[doc_id]:
         obj = items[ident]
         if types[ident] == LEVEL:
-            doc.levels.append(LevelDoc(uuid.UUID(ident), obj["uri"], code(ident),
-                                       _translations(obj, "fullStatement"), _translations(obj, "notes")))
+            doc.levels.append(
+                LevelDoc(
+                    uuid.UUID(ident),
+                    obj["uri"],
+                    code(ident),
+                    _translations(obj, "fullStatement"),
+                    _translations(obj, "notes"),
+                )
+            )
     for ident in children[doc_id]:
         obj = items[ident]
         if types[ident] != AREA:
             continue
-        area = AreaDoc(uuid.UUID(ident), obj["uri"], code(ident),
-                       _translations(obj, "fullStatement"), _translations(obj, "notes"))
+        area = AreaDoc(
+            uuid.UUID(ident),
+            obj["uri"],
+            code(ident),
+            _translations(obj, "fullStatement"),
+            _translations(obj, "notes"),
+        )
         for competence_id in children[ident]:
             cobj = items[competence_id]
             competence = CompetenceDoc(
-                uuid.UUID(competence_id), cobj["uri"], code(competence_id),
-                _translations(cobj, "fullStatement"), _translations(cobj, "notes"),
+                uuid.UUID(competence_id),
+                cobj["uri"],
+                code(competence_id),
+                _translations(cobj, "fullStatement"),
+                _translations(cobj, "notes"),
                 level_code=code(level_of[competence_id]) if competence_id in level_of else None,
             )
             for descriptor_id in children[competence_id]:
                 dobj = items[descriptor_id]
                 competence.descriptors.append(
-                    DescriptorDoc(uuid.UUID(descriptor_id), dobj["uri"], code(level_of[descriptor_id]),
-                                  _translations(dobj, "fullStatement"))
+                    DescriptorDoc(
+                        uuid.UUID(descriptor_id),
+                        dobj["uri"],
+                        code(level_of[descriptor_id]),
+                        _translations(dobj, "fullStatement"),
+                    )
                 )
             area.competences.append(competence)
         doc.areas.append(area)

@@ -108,12 +108,20 @@ def from_shipped_data(data: dict) -> FrameworkDoc:
     )
     for level in data["levels"]:
         doc.levels.append(
-            LevelDoc(*ids("level", level["code"]), code=level["code"], name=level["name"],
-                     description=level.get("description", {}))
+            LevelDoc(
+                *ids("level", level["code"]),
+                code=level["code"],
+                name=level["name"],
+                description=level.get("description", {}),
+            )
         )
     for area in data["areas"]:
-        area_doc = AreaDoc(*ids("area", area["code"]), code=area["code"], name=area["name"],
-                           description=area.get("description", {}))
+        area_doc = AreaDoc(
+            *ids("area", area["code"]),
+            code=area["code"],
+            name=area["name"],
+            description=area.get("description", {}),
+        )
         for competence in area["competences"]:
             competence_doc = CompetenceDoc(
                 *ids("competence", competence["code"]),
@@ -124,8 +132,11 @@ def from_shipped_data(data: dict) -> FrameworkDoc:
             )
             for level_code, text in competence.get("descriptors", {}).items():
                 competence_doc.descriptors.append(
-                    DescriptorDoc(*ids("descriptor", f"{competence['code']}@{level_code}"),
-                                  level_code=level_code, text=text)
+                    DescriptorDoc(
+                        *ids("descriptor", f"{competence['code']}@{level_code}"),
+                        level_code=level_code,
+                        text=text,
+                    )
                 )
             area_doc.competences.append(competence_doc)
         doc.areas.append(area_doc)

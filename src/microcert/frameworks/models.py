@@ -51,7 +51,9 @@ class CompetencyFramework(FrameworkItem):
 
 class ProficiencyLevel(FrameworkItem):
     framework = models.ForeignKey(
-        CompetencyFramework, verbose_name=_("framework"), on_delete=models.CASCADE,
+        CompetencyFramework,
+        verbose_name=_("framework"),
+        on_delete=models.CASCADE,
         related_name="levels",
     )
     code = models.CharField(_("code"), max_length=20)
@@ -74,7 +76,9 @@ class ProficiencyLevel(FrameworkItem):
 
 class Area(FrameworkItem):
     framework = models.ForeignKey(
-        CompetencyFramework, verbose_name=_("framework"), on_delete=models.CASCADE,
+        CompetencyFramework,
+        verbose_name=_("framework"),
+        on_delete=models.CASCADE,
         related_name="areas",
     )
     code = models.CharField(_("code"), max_length=20)
@@ -96,7 +100,9 @@ class Area(FrameworkItem):
 
 class Competence(FrameworkItem):
     framework = models.ForeignKey(
-        CompetencyFramework, verbose_name=_("framework"), on_delete=models.CASCADE,
+        CompetencyFramework,
+        verbose_name=_("framework"),
+        on_delete=models.CASCADE,
         related_name="competences",
     )
     area = models.ForeignKey(
@@ -106,10 +112,14 @@ class Competence(FrameworkItem):
     position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=255)
     description = models.TextField(_("description"), blank=True)
-    # Set when the competence is one cell of an aspect × level matrix (the UNESCO frameworks).
+    # Set when the competence is one cell of an aspect-by-level matrix (the UNESCO frameworks).
     level = models.ForeignKey(
-        ProficiencyLevel, verbose_name=_("level"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="cell_competences",
+        ProficiencyLevel,
+        verbose_name=_("level"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cell_competences",
     )
 
     class Meta:
@@ -128,11 +138,15 @@ class LevelDescriptor(FrameworkItem):
     """What a person at one proficiency level does for one competence."""
 
     competence = models.ForeignKey(
-        Competence, verbose_name=_("competence"), on_delete=models.CASCADE,
+        Competence,
+        verbose_name=_("competence"),
+        on_delete=models.CASCADE,
         related_name="descriptors",
     )
     level = models.ForeignKey(
-        ProficiencyLevel, verbose_name=_("level"), on_delete=models.CASCADE,
+        ProficiencyLevel,
+        verbose_name=_("level"),
+        on_delete=models.CASCADE,
         related_name="descriptors",
     )
     text = models.TextField(_("descriptor"))

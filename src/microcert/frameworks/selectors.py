@@ -6,9 +6,10 @@ from .models import Area, Competence, CompetencyFramework, LevelDescriptor, Prof
 
 
 def published_frameworks() -> QuerySet[CompetencyFramework]:
-    return CompetencyFramework.objects.filter(
-        status=CompetencyFramework.Status.PUBLISHED
-    ).annotate(competence_count=Count("competences", distinct=True), area_count=Count("areas", distinct=True))
+    return CompetencyFramework.objects.filter(status=CompetencyFramework.Status.PUBLISHED).annotate(
+        competence_count=Count("competences", distinct=True),
+        area_count=Count("areas", distinct=True),
+    )
 
 
 def current_framework(slug: str) -> CompetencyFramework | None:
@@ -28,7 +29,9 @@ def framework_tree(framework: CompetencyFramework) -> tuple[list[ProficiencyLeve
             Prefetch(
                 "competences",
                 queryset=Competence.objects.select_related("level").prefetch_related(
-                    Prefetch("descriptors", queryset=LevelDescriptor.objects.select_related("level"))
+                    Prefetch(
+                        "descriptors", queryset=LevelDescriptor.objects.select_related("level")
+                    )
                 ),
             )
         )

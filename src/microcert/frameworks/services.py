@@ -33,7 +33,9 @@ def _check_document(doc: FrameworkDoc) -> list[str]:
     for area in doc.areas:
         for competence in area.competences:
             if competence.code in seen_codes:
-                errors.append(_("Competence code %(code)s is used twice.") % {"code": competence.code})
+                errors.append(
+                    _("Competence code %(code)s is used twice.") % {"code": competence.code}
+                )
             seen_codes.add(competence.code)
             if competence.level_code and competence.level_code not in level_codes:
                 errors.append(
@@ -50,7 +52,9 @@ def _check_document(doc: FrameworkDoc) -> list[str]:
 
 
 @transaction.atomic
-def framework_create(*, doc: FrameworkDoc, actor: User | None = None, source: str = "") -> CompetencyFramework:
+def framework_create(
+    *, doc: FrameworkDoc, actor: User | None = None, source: str = ""
+) -> CompetencyFramework:
     """Write a whole framework from a validated document; refuses one that already exists."""
     errors = _check_document(doc)
     if CompetencyFramework.objects.filter(uuid=doc.uuid).exists():
@@ -64,8 +68,13 @@ def framework_create(*, doc: FrameworkDoc, actor: User | None = None, source: st
         raise ValidationError(errors)
 
     framework = CompetencyFramework(
-        uuid=doc.uuid, uri=doc.uri, slug=doc.slug, version=doc.version, publisher=doc.publisher,
-        official_source_url=doc.official_source_url, published_on=doc.published_on,
+        uuid=doc.uuid,
+        uri=doc.uri,
+        slug=doc.slug,
+        version=doc.version,
+        publisher=doc.publisher,
+        official_source_url=doc.official_source_url,
+        published_on=doc.published_on,
         status=doc.status,
     )
     set_translations(framework, "title", doc.title)
@@ -74,8 +83,13 @@ def framework_create(*, doc: FrameworkDoc, actor: User | None = None, source: st
 
     levels: dict[str, ProficiencyLevel] = {}
     for position, level_doc in enumerate(doc.levels, start=1):
-        level = ProficiencyLevel(uuid=level_doc.uuid, uri=level_doc.uri, framework=framework,
-                                 code=level_doc.code, position=position)
+        level = ProficiencyLevel(
+            uuid=level_doc.uuid,
+            uri=level_doc.uri,
+            framework=framework,
+            code=level_doc.code,
+            position=position,
+        )
         set_translations(level, "name", level_doc.name)
         set_translations(level, "description", level_doc.description)
         level.save()
@@ -83,15 +97,24 @@ def framework_create(*, doc: FrameworkDoc, actor: User | None = None, source: st
 
     descriptors: list[LevelDescriptor] = []
     for area_position, area_doc in enumerate(doc.areas, start=1):
-        area = Area(uuid=area_doc.uuid, uri=area_doc.uri, framework=framework,
-                    code=area_doc.code, position=area_position)
+        area = Area(
+            uuid=area_doc.uuid,
+            uri=area_doc.uri,
+            framework=framework,
+            code=area_doc.code,
+            position=area_position,
+        )
         set_translations(area, "name", area_doc.name)
         set_translations(area, "description", area_doc.description)
         area.save()
         for position, competence_doc in enumerate(area_doc.competences, start=1):
             competence = Competence(
-                uuid=competence_doc.uuid, uri=competence_doc.uri, framework=framework, area=area,
-                code=competence_doc.code, position=position,
+                uuid=competence_doc.uuid,
+                uri=competence_doc.uri,
+                framework=framework,
+                area=area,
+                code=competence_doc.code,
+                position=position,
                 level=levels.get(competence_doc.level_code) if competence_doc.level_code else None,
             )
             set_translations(competence, "name", competence_doc.name)
@@ -99,7 +122,9 @@ def framework_create(*, doc: FrameworkDoc, actor: User | None = None, source: st
             competence.save()
             for descriptor_doc in competence_doc.descriptors:
                 descriptor = LevelDescriptor(
-                    uuid=descriptor_doc.uuid, uri=descriptor_doc.uri, competence=competence,
+                    uuid=descriptor_doc.uuid,
+                    uri=descriptor_doc.uri,
+                    competence=competence,
                     level=levels[descriptor_doc.level_code],
                 )
                 set_translations(descriptor, "text", descriptor_doc.text)
@@ -107,10 +132,16 @@ def framework_create(*, doc: FrameworkDoc, actor: User | None = None, source: st
     LevelDescriptor.objects.bulk_create(descriptors)
 
     event_record(
-        actor=actor, verb="framework.created", target=framework,
-        details={"slug": doc.slug, "version": doc.version, "source": source,
-                 "areas": len(doc.areas),
-                 "competences": sum(len(a.competences) for a in doc.areas)},
+        actor=actor,
+        verb="framework.created",
+        target=framework,
+        details={
+            "slug": doc.slug,
+            "version": doc.version,
+            "source": source,
+            "areas": len(doc.areas),
+            "competences": sum(len(a.competences) for a in doc.areas),
+        },
     )
     return framework
 

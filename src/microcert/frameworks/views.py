@@ -13,12 +13,17 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 def framework_detail(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     framework = get_object_or_404(
-        CompetencyFramework, slug=slug, version=version,
+        CompetencyFramework,
+        slug=slug,
+        version=version,
         status__in=[CompetencyFramework.Status.PUBLISHED, CompetencyFramework.Status.RETIRED],
     )
     levels, areas = selectors.framework_tree(framework)
-    return render(request, "frameworks/detail.html",
-                  {"framework": framework, "levels": levels, "areas": areas})
+    return render(
+        request,
+        "frameworks/detail.html",
+        {"framework": framework, "levels": levels, "areas": areas},
+    )
 
 
 def framework_current(request: HttpRequest, slug: str) -> HttpResponse:

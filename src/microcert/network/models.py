@@ -80,7 +80,9 @@ class Membership(TimeStampedModel):
         ENDED = "ended", _("Ended")
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
         related_name="memberships",
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
@@ -176,7 +178,11 @@ class CooperationItem(TimeStampedModel):
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
-        Organisation, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
@@ -198,11 +204,15 @@ class Affiliation(TimeStampedModel):
     """A role a person holds in an organisation: teacher, assessor, admin, manager, reviewer."""
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
         related_name="affiliations",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
         related_name="affiliations",
     )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)

@@ -13,12 +13,17 @@ from .models import Agreement, Organisation
 
 @rules.predicate
 def is_programme_manager(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or selectors.has_role(user, Role.PROGRAMME_MANAGER)))
+    return bool(
+        user.is_authenticated
+        and (user.is_superuser or selectors.has_role(user, Role.PROGRAMME_MANAGER))
+    )
 
 
 @rules.predicate
 def is_admin_of_organisation(user, organisation: Organisation | None) -> bool:
-    return organisation is not None and selectors.has_role(user, Role.INSTITUTION_ADMIN, organisation)
+    return organisation is not None and selectors.has_role(
+        user, Role.INSTITUTION_ADMIN, organisation
+    )
 
 
 @rules.predicate
@@ -51,7 +56,9 @@ rules.add_perm("accounts.change_person", is_self | is_programme_manager)
 
 # Organisations: the list of their people and the management of roles.
 rules.add_perm("network.view_organisation_people", is_admin_of_organisation | is_programme_manager)
-rules.add_perm("network.manage_organisation_people", is_admin_of_organisation | is_programme_manager)
+rules.add_perm(
+    "network.manage_organisation_people", is_admin_of_organisation | is_programme_manager
+)
 
 # Agreements are private to the parties' admins and the programme's managers.
 rules.add_perm("network.read_agreement", is_party_admin | is_programme_manager)

@@ -44,8 +44,12 @@ def organisation_create(
     set_translations(organisation, "description", description)
     organisation.full_clean()
     organisation.save()
-    event_record(actor=actor, verb="organisation.created", target=organisation,
-                 details={"slug": slug, "kind": kind})
+    event_record(
+        actor=actor,
+        verb="organisation.created",
+        target=organisation,
+        details={"slug": slug, "kind": kind},
+    )
     return organisation
 
 
@@ -72,8 +76,12 @@ def membership_create(
     membership = Membership(organisation=organisation, kind=kind, status=status, since=since)
     membership.full_clean()
     membership.save()
-    event_record(actor=actor, verb="membership.created", target=membership,
-                 details={"kind": kind, "status": status})
+    event_record(
+        actor=actor,
+        verb="membership.created",
+        target=membership,
+        details={"kind": kind, "status": status},
+    )
     return membership
 
 
@@ -100,8 +108,13 @@ def membership_set_status(
     if status == Membership.Status.ENDED:
         membership.until = on
     membership.save()
-    event_record(actor=actor, verb="membership.status_changed", target=membership, reason=reason,
-                 details={"from": old, "to": status})
+    event_record(
+        actor=actor,
+        verb="membership.status_changed",
+        target=membership,
+        reason=reason,
+        details={"from": old, "to": status},
+    )
     return membership
 
 
@@ -124,8 +137,12 @@ def agreement_create(
     agreement.full_clean()
     agreement.save()
     agreement.parties.set(parties)
-    event_record(actor=actor, verb="agreement.created", target=agreement,
-                 details={"parties": [p.slug for p in parties]})
+    event_record(
+        actor=actor,
+        verb="agreement.created",
+        target=agreement,
+        details={"parties": [p.slug for p in parties]},
+    )
     return agreement
 
 
@@ -168,8 +185,13 @@ def agreement_transition(
     agreement.status = status
     agreement.full_clean()
     agreement.save()
-    event_record(actor=actor, verb="agreement.status_changed", target=agreement, reason=reason,
-                 details={"from": old, "to": status, "on": on.isoformat()})
+    event_record(
+        actor=actor,
+        verb="agreement.status_changed",
+        target=agreement,
+        reason=reason,
+        details={"from": old, "to": status, "on": on.isoformat()},
+    )
     return agreement
 
 
@@ -187,15 +209,22 @@ def cooperation_item_add(
     if owner is not None and not agreement.parties.filter(pk=owner.pk).exists():
         raise ValidationError(_("The owner of an item must be a party to the agreement."))
     item = CooperationItem(
-        agreement=agreement, kind=kind, owner=owner, due_on=due_on,
+        agreement=agreement,
+        kind=kind,
+        owner=owner,
+        due_on=due_on,
         position=agreement.items.count(),
     )
     set_translations(item, "title", title)
     set_translations(item, "description", description)
     item.full_clean()
     item.save()
-    event_record(actor=actor, verb="cooperation_item.added", target=item,
-                 details={"agreement": agreement.reference, "kind": kind})
+    event_record(
+        actor=actor,
+        verb="cooperation_item.added",
+        target=item,
+        details={"agreement": agreement.reference, "kind": kind},
+    )
     return item
 
 
@@ -208,8 +237,13 @@ def cooperation_item_set_status(
     old = item.status
     item.status = status
     item.save(update_fields=["status", "updated_at"])
-    event_record(actor=actor, verb="cooperation_item.status_changed", target=item, reason=reason,
-                 details={"from": old, "to": status})
+    event_record(
+        actor=actor,
+        verb="cooperation_item.status_changed",
+        target=item,
+        reason=reason,
+        details={"from": old, "to": status},
+    )
     return item
 
 
@@ -221,7 +255,9 @@ def affiliation_grant(
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
     if role == Role.PROGRAMME_MANAGER and not organisation.is_programme_owner:
-        raise ValidationError(_("Programme managers belong to the organisation that runs the programme."))
+        raise ValidationError(
+            _("Programme managers belong to the organisation that runs the programme.")
+        )
     if role == Role.AUTHORITY_REVIEWER and organisation.kind != Organisation.Kind.MINISTRY:
         raise ValidationError(_("Authority reviewers belong to a ministry or education authority."))
     affiliation, created = Affiliation.objects.get_or_create(
@@ -231,13 +267,19 @@ def affiliation_grant(
         return affiliation
     affiliation.is_active = True
     affiliation.save()
-    event_record(actor=actor, verb="affiliation.granted", target=affiliation,
-                 details={"person": person.email, "organisation": organisation.slug, "role": role})
+    event_record(
+        actor=actor,
+        verb="affiliation.granted",
+        target=affiliation,
+        details={"person": person.email, "organisation": organisation.slug, "role": role},
+    )
     return affiliation
 
 
 @transaction.atomic
-def affiliation_revoke(*, affiliation: Affiliation, actor: User | None = None, reason: str = "") -> Affiliation:
+def affiliation_revoke(
+    *, affiliation: Affiliation, actor: User | None = None, reason: str = ""
+) -> Affiliation:
     affiliation.is_active = False
     affiliation.save(update_fields=["is_active", "updated_at"])
     event_record(actor=actor, verb="affiliation.revoked", target=affiliation, reason=reason)

@@ -32,20 +32,26 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def specification_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
+def specification_detail(
+    request: HttpRequest, slug: str, number: int | None = None
+) -> HttpResponse:
     version = catalog_selectors.specification_detail(slug, number)
     if version is None:
         raise Http404
     return render(
         request,
         "web/specification_detail.html",
-        {"version": version, "pathways": catalog_selectors.pathways_containing(version.micro_credential)},
+        {
+            "version": version,
+            "pathways": catalog_selectors.pathways_containing(version.micro_credential),
+        },
     )
 
 
 def partner_directory(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/partners.html",
-                  {"organisations": network_selectors.partner_directory()})
+    return render(
+        request, "web/partners.html", {"organisations": network_selectors.partner_directory()}
+    )
 
 
 @login_required
@@ -66,7 +72,9 @@ def person_detail(request: HttpRequest, uuid) -> HttpResponse:
             "emails": person.emailaddress_set.order_by("-primary", "email"),
             "name_changes": person.name_changes.all(),
             "organisations": network_selectors.organisations_of_person(person),
-            "affiliations": person.affiliations.filter(is_active=True).select_related("organisation"),
+            "affiliations": person.affiliations.filter(is_active=True).select_related(
+                "organisation"
+            ),
             "verified_emails": account_selectors.verified_emails(person),
         },
     )
@@ -79,22 +87,33 @@ def organisation_people(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "web/organisation_people.html",
-        {"organisation": organisation, "people": network_selectors.people_of_organisation(organisation)},
+        {
+            "organisation": organisation,
+            "people": network_selectors.people_of_organisation(organisation),
+        },
     )
 
 
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/agreements.html",
-                  {"agreements": network_selectors.agreements_visible_to(request.user)})
+    return render(
+        request,
+        "web/agreements.html",
+        {"agreements": network_selectors.agreements_visible_to(request.user)},
+    )
 
 
 @login_required
 def agreement_detail(request: HttpRequest, uuid) -> HttpResponse:
-    agreement = get_object_or_404(Agreement.objects.prefetch_related("parties", "items__owner"), uuid=uuid)
+    agreement = get_object_or_404(
+        Agreement.objects.prefetch_related("parties", "items__owner"), uuid=uuid
+    )
     _require(request, "network.read_agreement", agreement)
-    return render(request, "web/agreement_detail.html",
-                  {"agreement": agreement, "events": events_for(agreement)[:50]})
+    return render(
+        request,
+        "web/agreement_detail.html",
+        {"agreement": agreement, "events": events_for(agreement)[:50]},
+    )
 
 
 @require_GET

@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         report = demo_load()
-        created = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items())) or "nothing new"
+        created = (
+            ", ".join(f"{n} {what}" for what, n in sorted(report.created.items())) or "nothing new"
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({created})."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, roles in report.logins:

@@ -1,0 +1,58 @@
+# microcert — the two commands are `make run` and `make test`; everything they need is here.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint install migrate demo messages lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+## Set up, migrate, load the demo data (once) and serve on http://127.0.0.1:8000
+run: demo
+	@echo ""
+	@echo "  microcert is starting on http://$(HOST):$(PORT)/"
+	@echo "    catalogue:   http://$(HOST):$(PORT)/en/   (also /vi/, /zh-hans/, /fr/)"
+	@echo "    frameworks:  http://$(HOST):$(PORT)/en/frameworks/"
+	@echo "    CASE 1.1:    http://$(HOST):$(PORT)/ims/case/v1p1/CFDocuments"
+	@echo "    admin:       http://$(HOST):$(PORT)/en/admin/"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+## Set up and run the whole test suite (SQLite by default; DATABASE_URL selects PostgreSQL)
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest -n 2
+
+## Re-extract UI strings into the gettext catalogues (needs GNU gettext)
+messages: install
+	cd src/microcert && ../../$(PY) ../../manage.py makemessages -l vi -l zh_Hans -l fr --no-obsolete --ignore "*/tests/*"
+	cd src/microcert && ../../$(PY) ../../manage.py compilemessages
+
+## Re-resolve the pinned dependencies after editing pyproject.toml
+lock: install
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var

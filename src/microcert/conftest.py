@@ -1,0 +1,26 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    # Hashing passwords properly is slow on purpose; tests don't need that.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PUBLIC_BASE_URL = "https://microcert.test"
+
+
+@pytest.fixture
+def shipped_frameworks(db):
+    from microcert.frameworks.services import framework_load_shipped
+
+    return {f.slug: f for f in framework_load_shipped()}
+
+
+@pytest.fixture
+def demo(db):
+    """The whole demo data set, loaded through the services."""
+    from microcert.demo.services import demo_load
+
+    return demo_load()
