@@ -81,7 +81,10 @@ def user_change_legal_name(*, user: User, new_name: str, reason: str, actor: Use
 def user_add_email(*, user: User, email: str, actor: User | None) -> EmailAddress:
     """Add another address to a person; it counts once the person has verified it."""
     email = _clean_email(email)
-    if EmailAddress.objects.filter(email__iexact=email).exists():
+    if (
+        EmailAddress.objects.filter(email__iexact=email).exists()
+        or User.objects.filter(email__iexact=email).exists()
+    ):
         raise ValidationError({"email": _("This e-mail address is already in use.")})
     address = EmailAddress.objects.create(user=user, email=email, primary=False, verified=False)
     event_record(actor=actor, verb="person.email_added", target=user, details={"email": email})

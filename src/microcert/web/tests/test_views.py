@@ -1,0 +1,131 @@
+"""The public pages, the portal pages and the admin, as a visitor would meet them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.utils.html import escape
+from django.urls import reverse
+
+from microcert.accounts.models import User
+from microcert.catalog.models import SpecificationVersion
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+def test_the_home_page_shows_the_catalogue_in_every_language(client, demo):
+    version = SpecificationVersion.objects.filter(status="published").order_by("pk").first()
+    for language, title in [
+        ("en", version.title_en),
+        ("vi", version.title_vi),
+        ("zh-hans", version.title_zh_hans),
+        ("fr", version.title_fr),
+    ]:
+        response = client.get(f"/{language}/")
+        assert response.status_code == 200
+        assert escape(title) in response.content.decode(), language
+        assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_the_root_redirects_to_a_language(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/en/"
+
+
+def test_a_micro_credential_page_shows_the_eu_standard_elements_and_the_rubric(client, demo):
+    version = SpecificationVersion.objects.filter(status="published").order_by("pk").first()
+    response = client.get(reverse("web:specification", args=[version.micro_credential.slug]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    for label in ["Awarding bodies", "Notional workload", "Type of assessment",
+                  "Form of participation", "Quality assurance", "Public rubric"]:
+        assert label in page
+    assert escape(version.rubric.first().title_en) in page
+
+
+def test_an_unknown_or_draft_micro_credential_is_not_found(client, demo):
+    assert client.get("/en/catalogue/no-such-thing/").status_code == 404
+    assert client.get("/en/catalogue/design-ai-enhanced-learning-activities/v9/").status_code == 404
+
+
+def test_portal_pages_send_anonymous_visitors_to_sign_in(client, demo):
+    hust_teacher = User.objects.get(email="lan.pham@hust.example")
+    for url in ["/en/dashboard/", f"/en/people/{hust_teacher.uuid}/",
+                "/en/organisations/hust/people/", "/en/agreements/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_the_dashboard_lists_the_persons_roles(client, demo):
+    client.force_login(User.objects.get(email="admin@hust.example"))
+    page = client.get("/en/dashboard/").content.decode()
+    assert "Institution admin" in page and "/en/organisations/hust/people/" in page
+
+
+def test_people_can_sign_in_with_their_email(client, demo):
+    response = client.post("/en/accounts/login/",
+                           {"login": "lan.pham@hust.example", "password": "microcert-demo-2026"})
+    assert response.status_code == 302
+    assert client.get("/en/dashboard/").status_code == 200
+
+
+def test_the_admin_opens_every_registered_model_for_a_superuser(client, demo):
+    client.force_login(User.objects.get(email="admin@microcert.example"))
+    for model in admin.site._registry:
+        meta = model._meta
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert client.get(changelist).status_code == 200, changelist
+        first = model.objects.first()
+        if first is not None:
+            change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk])
+            assert client.get(change).status_code == 200, change
+
+
+def test_the_admin_is_closed_to_people_without_staff_status(client, demo):
+    client.force_login(User.objects.get(email="lan.pham@hust.example"))
+    response = client.get("/en/admin/")
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_published_specification_is_read_only_in_the_admin(client, demo):
+    client.force_login(User.objects.get(email="admin@microcert.example"))
+    version = SpecificationVersion.objects.filter(status="published").first()
+    url = reverse("admin:catalog_specificationversion_change", args=[version.pk])
+    before = version.title_en
+    client.post(url, {"title_en": "Changed behind everyone's back"})
+    version.refresh_from_db()
+    assert version.title_en == before
+
+
+def test_health_check_reports_the_database_reachable(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "x9$Lq2!vR7#pW4@zK8^mN1&bT6*hY3(cJ5)dF0_gS-eA+uQ=iO",
+        "ALLOWED_HOSTS": "microcert.example.org",
+        "DATABASE_URL": "sqlite:////tmp/microcert-deploy-check.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, "DEBUG": "false"}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
