@@ -202,6 +202,11 @@ class SpecificationVersion(PublicIdModel):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def ects_display(self):
+        """ECTS without trailing zeros (1, 0.8, 1.25)."""
+        return self.ects.normalize() if self.ects is not None else None
+
 
 class AwardingBody(models.Model):
     version = models.ForeignKey(SpecificationVersion, on_delete=models.CASCADE)

@@ -118,7 +118,9 @@ class Competence(FrameworkItem):
         verbose_name=_("level"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: a level in use cannot be deleted on its own, but deleting the
+        # whole framework (which cascades to the competences too) is allowed.
+        on_delete=models.RESTRICT,
         related_name="cell_competences",
     )
 

@@ -128,7 +128,7 @@ def agreement_create(
     summary: Translations | str = "",
     actor: User | None = None,
 ) -> Agreement:
-    parties = list(parties)
+    parties = list(dict.fromkeys(parties))  # the same organisation twice is one party
     if len(parties) < 2:
         raise ValidationError(_("An agreement needs at least two parties."))
     agreement = Agreement(reference=reference, kind=kind)

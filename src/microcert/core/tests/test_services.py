@@ -18,8 +18,9 @@ def person():
 
 def test_an_event_records_actor_verb_object_and_details(person):
     with transaction.atomic():
-        event = event_record(actor=person, verb="thing.done", target=person, details={"x": 1},
-                             reason="because")
+        event = event_record(
+            actor=person, verb="thing.done", target=person, details={"x": 1}, reason="because"
+        )
     event.refresh_from_db()
     assert (event.actor, event.actor_label, event.verb) == (person, "ada@example.org", "thing.done")
     assert (event.object_type, event.object_id) == ("accounts.user", str(person.pk))

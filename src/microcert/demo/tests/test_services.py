@@ -58,7 +58,9 @@ def test_the_catalogue_has_five_or_more_aligned_micro_credentials_stacked_into_a
     assert all(version.alignments.exists() for version in published)
     pathway = Pathway.objects.get()
     assert pathway.members.count() >= 5 and pathway.certificate.kind == AchievementKind.CERTIFICATE
-    assert all(version.title_vi and version.title_zh_hans and version.title_fr for version in published)
+    assert all(
+        version.title_vi and version.title_zh_hans and version.title_fr for version in published
+    )
 
 
 def test_every_demo_change_went_through_a_service_and_left_an_event(demo):

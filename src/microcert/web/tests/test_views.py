@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib import admin
-from django.utils.html import escape
 from django.urls import reverse
+from django.utils.html import escape
 
 from microcert.accounts.models import User
 from microcert.catalog.models import SpecificationVersion
@@ -42,8 +42,14 @@ def test_a_micro_credential_page_shows_the_eu_standard_elements_and_the_rubric(c
     response = client.get(reverse("web:specification", args=[version.micro_credential.slug]))
     page = response.content.decode()
     assert response.status_code == 200
-    for label in ["Awarding bodies", "Notional workload", "Type of assessment",
-                  "Form of participation", "Quality assurance", "Public rubric"]:
+    for label in [
+        "Awarding bodies",
+        "Notional workload",
+        "Type of assessment",
+        "Form of participation",
+        "Quality assurance",
+        "Public rubric",
+    ]:
         assert label in page
     assert escape(version.rubric.first().title_en) in page
 
@@ -55,8 +61,12 @@ def test_an_unknown_or_draft_micro_credential_is_not_found(client, demo):
 
 def test_portal_pages_send_anonymous_visitors_to_sign_in(client, demo):
     hust_teacher = User.objects.get(email="lan.pham@hust.example")
-    for url in ["/en/dashboard/", f"/en/people/{hust_teacher.uuid}/",
-                "/en/organisations/hust/people/", "/en/agreements/"]:
+    for url in [
+        "/en/dashboard/",
+        f"/en/people/{hust_teacher.uuid}/",
+        "/en/organisations/hust/people/",
+        "/en/agreements/",
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
@@ -68,8 +78,9 @@ def test_the_dashboard_lists_the_persons_roles(client, demo):
 
 
 def test_people_can_sign_in_with_their_email(client, demo):
-    response = client.post("/en/accounts/login/",
-                           {"login": "lan.pham@hust.example", "password": "microcert-demo-2026"})
+    response = client.post(
+        "/en/accounts/login/", {"login": "lan.pham@hust.example", "password": "microcert-demo-2026"}
+    )
     assert response.status_code == 302
     assert client.get("/en/dashboard/").status_code == 200
 
@@ -117,7 +128,11 @@ def test_production_settings_pass_the_deployment_checklist():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -126,6 +141,12 @@ def test_production_settings_pass_the_deployment_checklist():
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**os.environ, "DEBUG": "false"}
     env.pop("SECRET_KEY", None)
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
