@@ -92,6 +92,30 @@ def user_add_email(*, user: User, email: str, actor: User | None) -> EmailAddres
 
 
 @transaction.atomic
+def user_update_profile(
+    *, user: User, display_name: str, preferred_language: str, actor: User | None
+) -> User:
+    """Change how the person is addressed and in which language they are written to."""
+    if preferred_language not in CONTENT_LANGUAGES:
+        raise ValidationError({"preferred_language": _("Unknown language.")})
+    changed = {
+        field: value
+        for field, value in (
+            ("display_name", display_name.strip()),
+            ("preferred_language", preferred_language),
+        )
+        if getattr(user, field) != value
+    }
+    if not changed:
+        return user
+    for field, value in changed.items():
+        setattr(user, field, value)
+    user.save(update_fields=[*changed, "updated_at"])
+    event_record(actor=actor, verb="person.profile_changed", target=user, details=changed)
+    return user
+
+
+@transaction.atomic
 def user_set_preferred_language(*, user: User, language: str, actor: User | None) -> User:
     if language not in CONTENT_LANGUAGES:
         raise ValidationError({"preferred_language": _("Unknown language.")})

@@ -374,7 +374,7 @@ def parse_package(raw: bytes | str) -> FrameworkDoc:
         children[parent].append(ident)
     for siblings in children.values():
         siblings.sort(
-            key=lambda i: (sequence_of.get(i, 0), items[i].get("humanCodingScheme") or "")
+            key=lambda i: (sequence_of.get(i, 0), str(items[i].get("humanCodingScheme") or ""))
         )
 
     expected_parent = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("partners/", views.partner_directory, name="partners"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("people/<uuid:uuid>/", views.person_detail, name="person"),
+    path("people/<uuid:uuid>/edit/", views.person_edit, name="person_edit"),
     path(
         "organisations/<slug:slug>/people/", views.organisation_people, name="organisation_people"
     ),

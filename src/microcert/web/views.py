@@ -1,18 +1,23 @@
 """Pages of the site. Thin: parse, authorise, call a selector or service, render."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from microcert.accounts import selectors as account_selectors
+from microcert.accounts import services as account_services
 from microcert.accounts.models import User
 from microcert.catalog import selectors as catalog_selectors
 from microcert.core.selectors import events_for
 from microcert.network import selectors as network_selectors
 from microcert.network.models import Agreement, Organisation
+
+from .forms import ProfileForm
 
 
 def _require(request: HttpRequest, perm: str, obj=None) -> None:
@@ -76,7 +81,47 @@ def person_detail(request: HttpRequest, uuid) -> HttpResponse:
                 "organisation"
             ),
             "verified_emails": account_selectors.verified_emails(person),
+            "can_edit": request.user.has_perm("accounts.change_person", person),
         },
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, uuid) -> HttpResponse:
+    person = get_object_or_404(User, uuid=uuid)
+    _require(request, "accounts.change_person", person)
+    initial = {
+        "display_name": person.display_name,
+        "preferred_language": person.preferred_language,
+        "legal_name": person.legal_name,
+    }
+    form = ProfileForm(request.POST or None, initial=initial, current_legal_name=person.legal_name)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                account_services.user_update_profile(
+                    user=person,
+                    display_name=data["display_name"],
+                    preferred_language=data["preferred_language"],
+                    actor=request.user,
+                )
+                account_services.user_change_legal_name(
+                    user=person,
+                    new_name=data["legal_name"],
+                    reason=data["reason"],
+                    actor=request.user,
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The profile was saved."))
+            return redirect("web:person", uuid=person.uuid)
+    return render(
+        request,
+        "web/person_edit.html",
+        {"person": person, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

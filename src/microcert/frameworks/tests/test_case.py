@@ -370,7 +370,7 @@ def damage(package: dict, data: st.DataObject) -> dict:
 
 
 @settings(
-    max_examples=50,
+    max_examples=1500,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

@@ -150,3 +150,91 @@ def test_production_refuses_to_start_without_a_secret_key():
         check=False,
     )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_person_can_change_their_own_profile_and_the_legal_name_change_is_kept(client, demo):
+    teacher = User.objects.get(email="lan.pham@hust.example")
+    client.force_login(teacher)
+    response = client.post(
+        f"/en/people/{teacher.uuid}/edit/",
+        {
+            "display_name": "Lan",
+            "preferred_language": "en",
+            "legal_name": "Phạm Thị Lan Anh",
+            "reason": "Name registered after marriage",
+        },
+    )
+    assert response.status_code == 302
+    teacher.refresh_from_db()
+    assert (teacher.display_name, teacher.preferred_language) == ("Lan", "en")
+    assert teacher.legal_name == "Phạm Thị Lan Anh"
+    assert teacher.name_changes.first().old_name == "Phạm Thị Lan"
+
+
+def test_a_legal_name_change_without_a_reason_is_refused_and_changes_nothing(client, demo):
+    teacher = User.objects.get(email="lan.pham@hust.example")
+    client.force_login(teacher)
+    response = client.post(
+        f"/en/people/{teacher.uuid}/edit/",
+        {
+            "display_name": "Lan",
+            "preferred_language": "fr",
+            "legal_name": "Someone Else",
+        },
+    )
+    assert response.status_code == 400
+    assert "Say why the legal name changes" in response.content.decode()
+    teacher.refresh_from_db()
+    assert (teacher.legal_name, teacher.preferred_language) == ("Phạm Thị Lan", "vi")
+
+
+@pytest.mark.parametrize(
+    "intruder",
+    [
+        "admin@ut.example",
+        "admin@hust.example",
+        "hung.le@hust.example",
+        "assessor@ain-shams.example",
+    ],
+)
+def test_nobody_else_but_programme_managers_may_change_a_persons_profile(client, demo, intruder):
+    teacher = User.objects.get(email="lan.pham@hust.example")
+    client.force_login(User.objects.get(email=intruder))
+    url = f"/en/people/{teacher.uuid}/edit/"
+    assert client.get(url).status_code == 403
+    response = client.post(
+        url,
+        {
+            "display_name": "x",
+            "preferred_language": "en",
+            "legal_name": "Forged Name",
+            "reason": "forgery",
+        },
+    )
+    assert response.status_code == 403
+    teacher.refresh_from_db()
+    assert teacher.legal_name == "Phạm Thị Lan"
+
+
+def test_a_programme_manager_may_correct_a_persons_legal_name(client, demo):
+    teacher = User.objects.get(email="lan.pham@hust.example")
+    client.force_login(User.objects.get(email="manager@centre.example"))
+    response = client.post(
+        f"/en/people/{teacher.uuid}/edit/",
+        {
+            "display_name": "",
+            "preferred_language": "vi",
+            "legal_name": "Phạm Thị Lan",
+            "reason": "",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_another_institutions_admin_cannot_see_a_teachers_private_data(client, demo):
+    teacher = User.objects.get(email="lan.pham@hust.example")
+    client.force_login(User.objects.get(email="admin@ut.example"))
+    response = client.get(f"/en/people/{teacher.uuid}/")
+    assert response.status_code == 403
+    assert "lan.pham@hust.example" not in response.content.decode()
+    assert client.get("/en/organisations/hust/people/").status_code == 403
