@@ -75,7 +75,8 @@ WSGI_APPLICATION = "microcert.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-level overrides of third-party templates (allauth) come first.
+        "DIRS": [SRC_DIR / "microcert" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

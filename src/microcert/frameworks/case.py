@@ -374,7 +374,10 @@ def parse_package(raw: bytes | str) -> FrameworkDoc:
         children[parent].append(ident)
     for siblings in children.values():
         siblings.sort(
-            key=lambda i: (sequence_of.get(i, 0), str(items[i].get("humanCodingScheme") or ""))
+            key=lambda i: (
+                sequence_of.get(i, 0),
+                str(items[i].get("humanCodingScheme") or ""),
+            )
         )
 
     expected_parent = {
@@ -409,7 +412,7 @@ def parse_package(raw: bytes | str) -> FrameworkDoc:
         slugify(extensions.get(EXT_SLUG) or doc_title.get(DEFAULT_LANGUAGE, ""))[:80] or "framework"
     )
     status = {v: k for k, v in ADOPTION_STATUS.items()}.get(
-        document.get("adoptionStatus"), "published"
+        str(document.get("adoptionStatus")), "published"
     )
     published_on = None
     if document.get("statusStartDate"):
