@@ -164,7 +164,7 @@ class SpecificationVersion(PublicIdModel):
     # Presentation and rules of the programme
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
-    languages = models.JSONField(_("languages"), default=list)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
     max_attempts = models.PositiveSmallIntegerField(
         _("attempts allowed"), default=3, validators=[MinValueValidator(1)]
     )

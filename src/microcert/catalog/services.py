@@ -108,8 +108,26 @@ def _apply_scalars(version: SpecificationVersion, content: Content) -> None:
         )
 
 
+def _refuse_duplicates(content: Content) -> None:
+    """Duplicates would only hit a database constraint; say plainly what is repeated."""
+    checks = {
+        "awarding_bodies": lambda rows: list(rows),
+        "alignments": lambda rows: [(r.get("framework"), r.get("competence")) for r in rows],
+    }
+    for key, keys_of in checks.items():
+        if key in content:
+            keys = keys_of(content[key])
+            if len(keys) != len(set(keys)):
+                raise ValidationError({key: _("The same entry is listed twice.")})
+    for row in content.get("rubric", []):
+        scores = [level.get("score") for level in row.get("levels", [])]
+        if len(scores) != len(set(scores)):
+            raise ValidationError({"rubric": _("Two levels of one criterion have the same score.")})
+
+
 def _replace_children(version: SpecificationVersion, content: Content) -> None:
     """Write the listed child collections of a draft version, replacing what was there."""
+    _refuse_duplicates(content)
     if "awarding_bodies" in content:
         slugs = list(content["awarding_bodies"])
         found = network_selectors.organisations_by_slug(slugs)
@@ -296,6 +314,12 @@ def specification_update(
     """Edit a specification. A draft is edited in place; editing a published version makes a
     new draft version (or edits the existing draft) and leaves the published one as it was."""
     version = SpecificationVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status in (
+        SpecificationVersion.Status.SUPERSEDED,
+        SpecificationVersion.Status.WITHDRAWN,
+    ):
+        # A new draft copied from an old version would silently undo the newer one's changes.
+        raise ValidationError(_("Only the current version of a specification can be edited."))
     if version.status != SpecificationVersion.Status.DRAFT:
         existing_draft = version.micro_credential.versions.filter(
             status=SpecificationVersion.Status.DRAFT

@@ -95,6 +95,8 @@ def membership_set_status(
     actor: User | None = None,
 ) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if status not in Membership.Status.values:
+        raise ValidationError(_("Unknown membership status."))
     if status not in _MEMBERSHIP_TRANSITIONS[Membership.Status(membership.status)]:
         raise ValidationError(
             _("A membership cannot go from %(old)s to %(new)s.")
@@ -167,6 +169,8 @@ def agreement_transition(
 ) -> Agreement:
     """Move an agreement along its lifecycle: draft → signed → in force → expired."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if status not in Agreement.Status.values:
+        raise ValidationError(_("Unknown agreement status."))
     if status not in _AGREEMENT_TRANSITIONS[Agreement.Status(agreement.status)]:
         raise ValidationError(
             _("An agreement cannot go from %(old)s to %(new)s.")

@@ -196,9 +196,7 @@ def test_alignment_to_a_unesco_cell_competence_at_another_level_is_refused(orgs)
     with pytest.raises(ValidationError) as excinfo:
         SpecificationFactory(content=specification_content(alignments=[ref]))
 
-    assert excinfo.value.message_dict["alignments"] == [
-        "Competence 5.KD exists only at level KD."
-    ]
+    assert excinfo.value.message_dict["alignments"] == ["Competence 5.KD exists only at level KD."]
     assert not MicroCredential.objects.exists()
 
 
@@ -557,9 +555,7 @@ def test_pathway_create_stacks_n_of_m_micro_credentials_into_a_certificate(parts
 @pytest.mark.parametrize("required_count", [4, 0, -1])
 def test_pathway_create_refuses_n_outside_one_to_m(parts, certificate, required_count):
     with pytest.raises(ValidationError) as excinfo:
-        services.pathway_create(
-            **pathway_kwargs(parts, certificate, required_count=required_count)
-        )
+        services.pathway_create(**pathway_kwargs(parts, certificate, required_count=required_count))
 
     assert "required_count" in excinfo.value.message_dict
     assert not Pathway.objects.exists()
@@ -580,3 +576,49 @@ def test_pathway_create_refuses_the_certificate_among_its_own_members(parts, cer
 
     assert "members" in excinfo.value.message_dict
     assert not Pathway.objects.exists()
+
+
+def test_a_superseded_version_cannot_be_edited_so_newer_changes_are_never_undone(orgs):
+    v1 = PublishedSpecificationFactory()
+    v2 = services.specification_update(version=v1, changes={"title": {"en": "Renamed"}})
+    services.specification_publish(version=v2)
+    with pytest.raises(ValidationError, match="Only the current version"):
+        services.specification_update(version=v1, changes={"title": {"en": "Old again"}})
+    assert not SpecificationVersion.objects.filter(status=Status.DRAFT).exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"awarding_bodies": ["centre", "centre"]},
+        {
+            "alignments": [{"framework": "digcompedu", "competence": "3.3", "target_level": "B2"}]
+            * 2
+        },
+        {
+            "rubric": [
+                {
+                    "title": {"en": "Criterion"},
+                    "levels": [
+                        {"score": 1, "label": {"en": "a"}, "passing": False},
+                        {"score": 1, "label": {"en": "b"}, "passing": True},
+                    ],
+                }
+            ]
+        },
+    ],
+    ids=["awarding body twice", "competence twice", "two levels with one score"],
+)
+def test_a_repeated_entry_is_refused_with_a_message_not_a_database_error(orgs, changes):
+    draft = SpecificationFactory()
+    before = snapshot(draft)
+    with pytest.raises(ValidationError):
+        services.specification_update(version=draft, changes=changes)
+    assert snapshot(draft) == before
+
+
+def test_publishing_without_any_language_is_refused_with_the_reason(orgs):
+    draft = SpecificationFactory()
+    services.specification_update(version=draft, changes={"languages": []})
+    with pytest.raises(ValidationError, match="At least one language"):
+        services.specification_publish(version=draft)

@@ -469,3 +469,19 @@ def test_affiliation_revoke_records_an_event_with_the_reason():
 
     event = events_about(affiliation)[-1]
     assert (event.verb, event.reason) == ("affiliation.revoked", "Retired")
+
+
+def test_an_unknown_membership_status_is_refused_with_a_message():
+    membership = MembershipFactory()
+    with pytest.raises(ValidationError, match="Unknown membership status"):
+        services.membership_set_status(membership=membership, status="vanished")
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.APPLIED
+
+
+def test_an_unknown_agreement_status_is_refused_with_a_message():
+    agreement = AgreementFactory()
+    with pytest.raises(ValidationError, match="Unknown agreement status"):
+        services.agreement_transition(agreement=agreement, status="vanished")
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.DRAFT
