@@ -41,7 +41,7 @@ lint: install
 
 ## Set up and run the whole test suite (SQLite by default; DATABASE_URL selects PostgreSQL)
 test: lint
-	$(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2
 
 ## Re-extract UI strings into the gettext catalogues (needs GNU gettext)

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.text import slugify
 
-from microcert.core.i18n import DEFAULT_LANGUAGE, get_translations
+from microcert.core.i18n import CONTENT_LANGUAGES, DEFAULT_LANGUAGE, get_translations
 
 from .documents import (
     AreaDoc,
@@ -238,7 +238,13 @@ def _translations(obj: dict, field: str) -> dict[str, str]:
     if isinstance(extensions, dict):
         stored = extensions.get(EXT_TRANSLATIONS, {})
         if isinstance(stored, dict) and isinstance(stored.get(field), dict):
-            texts.update({k: v for k, v in stored[field].items() if isinstance(v, str) and v})
+            texts.update(
+                {
+                    k: v
+                    for k, v in stored[field].items()
+                    if k in CONTENT_LANGUAGES and isinstance(v, str) and v
+                }
+            )
     value = obj.get(field)
     if isinstance(value, str) and value.strip():
         texts[DEFAULT_LANGUAGE] = value
@@ -249,7 +255,7 @@ def parse_package(raw: bytes | str) -> FrameworkDoc:
     """Parse and check a CFPackage. Raises CaseImportError listing every problem found."""
     try:
         package = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise CaseImportError([f"The package is not valid JSON: {exc}"]) from exc
     if not isinstance(package, dict):
         raise CaseImportError(["The package must be a JSON object with a CFDocument."])

@@ -26,10 +26,14 @@ def _check_document(doc: FrameworkDoc) -> list[str]:
     level_codes = [level.code for level in doc.levels]
     if len(set(level_codes)) != len(level_codes):
         errors.append(_("Two proficiency levels share a code."))
+    area_codes = [area.code for area in doc.areas]
+    if len(set(area_codes)) != len(area_codes):
+        errors.append(_("Two areas share a code."))
+    for attribute in ("uuid", "uri"):
+        values = [str(getattr(item, attribute)) for item in _items(doc)]
+        if len(set(values)) != len(values):
+            errors.append(_("Two items share a %(attribute)s.") % {"attribute": attribute})
     seen_codes: set[str] = set()
-    seen_uuids: set = set()
-    for item in [*doc.levels, *doc.areas]:
-        seen_uuids.add(item.uuid)
     for area in doc.areas:
         for competence in area.competences:
             if competence.code in seen_codes:
@@ -48,6 +52,96 @@ def _check_document(doc: FrameworkDoc) -> list[str]:
                         _("A descriptor of competence %(code)s refers to unknown level %(level)s.")
                         % {"code": competence.code, "level": descriptor.level_code}
                     )
+    return errors + _check_texts(doc)
+
+
+def _items(doc: FrameworkDoc):
+    """Every level, area, competence and descriptor of the document."""
+    yield from doc.levels
+    for area in doc.areas:
+        yield area
+        for competence in area.competences:
+            yield competence
+            yield from competence.descriptors
+
+
+def _taken_items(doc: FrameworkDoc) -> list[str]:
+    """Item UUIDs or URIs of the document that already belong to a stored framework."""
+    items = list(_items(doc))
+    taken: set[str] = set()
+    for model in (ProficiencyLevel, Area, Competence, LevelDescriptor):
+        for attribute in ("uuid", "uri"):
+            values = [str(getattr(item, attribute)) for item in items]
+            stored = model.objects.filter(**{f"{attribute}__in": values})
+            taken.update(str(value) for value in stored.values_list(attribute, flat=True))
+    return sorted(taken)
+
+
+def _check_texts(doc: FrameworkDoc) -> list[str]:
+    """Text a column cannot hold: longer than the column, or with a NUL character (PostgreSQL
+    refuses both with a DataError)."""
+    errors: list[str] = []
+
+    def check(model, label: str, **values) -> None:
+        for field, value in values.items():
+            limit = model._meta.get_field(field).max_length
+            texts = [str(text) for text in (value.values() if isinstance(value, dict) else [value])]
+            if limit and any(len(text) > limit for text in texts):
+                errors.append(
+                    _("%(item)s: %(field)s is longer than %(limit)d characters.")
+                    % {"item": label[:60], "field": field, "limit": limit}
+                )
+            if any("\x00" in text for text in texts):
+                errors.append(
+                    _("%(item)s: %(field)s contains a NUL character.")
+                    % {"item": label[:60], "field": field}
+                )
+
+    check(
+        CompetencyFramework,
+        doc.slug,
+        slug=doc.slug,
+        version=doc.version,
+        uri=doc.uri,
+        title=doc.title,
+        description=doc.description,
+        publisher=doc.publisher,
+        official_source_url=doc.official_source_url,
+    )
+    for level in doc.levels:
+        check(
+            ProficiencyLevel,
+            level.code,
+            code=level.code,
+            uri=level.uri,
+            name=level.name,
+            description=level.description,
+        )
+    for area in doc.areas:
+        check(
+            Area,
+            area.code,
+            code=area.code,
+            uri=area.uri,
+            name=area.name,
+            description=area.description,
+        )
+        for competence in area.competences:
+            check(
+                Competence,
+                competence.code,
+                code=competence.code,
+                uri=competence.uri,
+                name=competence.name,
+                description=competence.description,
+            )
+            for descriptor in competence.descriptors:
+                check(
+                    LevelDescriptor,
+                    f"{competence.code}@{descriptor.level_code}",
+                    uri=descriptor.uri,
+                    text=descriptor.text,
+                )
     return errors
 
 
@@ -63,6 +157,11 @@ def framework_create(
         errors.append(
             _("Framework %(slug)s version %(version)s already exists.")
             % {"slug": doc.slug, "version": doc.version}
+        )
+    elif taken := _taken_items(doc):
+        errors.append(
+            _("These items already belong to another framework: %(items)s.")
+            % {"items": ", ".join(taken[:5]) + (" …" if len(taken) > 5 else "")}
         )
     if errors:
         raise ValidationError(errors)

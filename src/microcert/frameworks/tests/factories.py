@@ -15,7 +15,7 @@ from microcert.frameworks.documents import (
 
 def texts(en: str) -> dict[str, str]:
     """The same text in all four content languages, marked by language."""
-    return {"en": en, "vi": f"{en} (vi)", "zh-hans": f"{en}（中文）", "fr": f"{en} (fr)"}
+    return {"en": en, "vi": f"{en} (vi)", "zh-hans": f"{en} 中文", "fr": f"{en} (fr)"}
 
 
 def _ids() -> tuple[uuid.UUID, str]:

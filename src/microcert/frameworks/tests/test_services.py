@@ -1,5 +1,6 @@
 """Writing frameworks: the shipped data, deterministic identifiers, and refusing bad documents."""
 
+import copy
 import uuid
 
 import pytest
@@ -114,7 +115,10 @@ def test_creating_a_framework_writes_it_whole_and_records_a_framework_created_ev
     assert shape(framework) == (2, 3, 2, 4)
     assert framework.competences.get(code="A.2").level.code == "L2"
     event = Event.objects.get(verb="framework.created")
-    assert (event.object_type, event.object_id) == ("frameworks.competencyframework", str(framework.pk))
+    assert (event.object_type, event.object_id) == (
+        "frameworks.competencyframework",
+        str(framework.pk),
+    )
     assert event.details == {
         "slug": "tiny",
         "version": "1",
@@ -186,6 +190,67 @@ def test_two_levels_sharing_a_code_are_refused(db):
     doc = tiny_framework_doc()
     doc.levels[1].code = "L1"
     assert_refused(doc, "share a code")
+
+
+def test_two_areas_sharing_a_code_are_refused(db):
+    doc = tiny_framework_doc()
+    doc.areas[1].code = "A"
+    assert_refused(doc, "Two areas share a code")
+
+
+def test_two_items_sharing_an_identifier_are_refused(db):
+    doc = tiny_framework_doc()
+    doc.areas[1].uuid = doc.levels[0].uuid
+    assert_refused(doc, "Two items share a uuid")
+
+
+def test_two_items_sharing_a_uri_are_refused(db):
+    doc = tiny_framework_doc()
+    doc.areas[1].competences[0].uri = doc.areas[0].uri
+    assert_refused(doc, "Two items share a uri")
+
+
+def test_items_that_belong_to_another_framework_are_refused(db):
+    first = tiny_framework_doc()
+    framework_create(doc=first)
+    borrowed = first.areas[0].competences[0].uuid
+    second = tiny_framework_doc(slug="second")
+    second.areas[1].competences[0].uuid = borrowed
+    assert_refused(second, "already belong to another framework", str(borrowed))
+
+
+def test_a_framework_copied_under_a_new_identifier_is_refused(db):
+    first = tiny_framework_doc()
+    framework_create(doc=first)
+    copied = copy.deepcopy(first)
+    copied.uuid, copied.slug = uuid.uuid4(), "copy"
+    assert_refused(copied, "already belong to another framework")
+
+
+def test_a_code_longer_than_its_column_is_refused(db):
+    doc = tiny_framework_doc()
+    doc.areas[0].competences[0].code = "A.1-" + "x" * 30
+    assert_refused(doc, "A.1-xxx", "code is longer than 20 characters")
+
+
+def test_a_name_longer_than_its_column_is_refused_in_any_language(db):
+    doc = tiny_framework_doc()
+    doc.areas[1].name["vi"] = "ừ" * 256
+    assert_refused(doc, "B: name is longer than 255 characters")
+
+
+@pytest.mark.parametrize("where", ["title", "competence name", "descriptor text"])
+def test_text_with_a_nul_character_is_refused(db, where):
+    """PostgreSQL cannot store NUL; the document is refused the same way on every database."""
+    doc = tiny_framework_doc()
+    competence = doc.areas[0].competences[0]
+    texts = {
+        "title": doc.title,
+        "competence name": competence.name,
+        "descriptor text": competence.descriptors[0].text,
+    }[where]
+    texts["fr"] = "nul\x00here"
+    assert_refused(doc, "contains a NUL character")
 
 
 def test_two_competences_sharing_a_code_are_refused(db):
