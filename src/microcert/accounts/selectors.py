@@ -1,7 +1,6 @@
 """Reads about people."""
 
 from allauth.account.models import EmailAddress
-from django.db.models import QuerySet
 
 from .models import User
 
@@ -21,7 +20,3 @@ def person_by_any_email(email: str) -> User | None:
         .first()
     )
     return address.user if address else None
-
-
-def people_by_ids(ids: list[int]) -> QuerySet[User]:
-    return User.objects.filter(pk__in=ids)

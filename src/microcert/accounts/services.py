@@ -113,15 +113,3 @@ def user_update_profile(
     user.save(update_fields=[*changed, "updated_at"])
     event_record(actor=actor, verb="person.profile_changed", target=user, details=changed)
     return user
-
-
-@transaction.atomic
-def user_set_preferred_language(*, user: User, language: str, actor: User | None) -> User:
-    if language not in CONTENT_LANGUAGES:
-        raise ValidationError({"preferred_language": _("Unknown language.")})
-    user.preferred_language = language
-    user.save(update_fields=["preferred_language", "updated_at"])
-    event_record(
-        actor=actor, verb="person.language_changed", target=user, details={"language": language}
-    )
-    return user

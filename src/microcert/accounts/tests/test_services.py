@@ -202,26 +202,40 @@ def test_user_add_email_refuses_an_invalid_address():
     assert EmailAddress.objects.filter(user=user).count() == 1
 
 
-# user_set_preferred_language
+# user_update_profile
 
 
-def test_user_set_preferred_language_accepts_a_content_language_and_records_an_event():
+def test_user_update_profile_changes_name_and_language_and_records_what_changed():
     user = UserFactory()
 
-    services.user_set_preferred_language(user=user, language="zh-hans", actor=user)
+    services.user_update_profile(
+        user=user, display_name=" Lan ", preferred_language="zh-hans", actor=user
+    )
 
     user.refresh_from_db()
-    assert user.preferred_language == "zh-hans"
-    [event] = events("person.language_changed", user)
-    assert event.details == {"language": "zh-hans"}
+    assert (user.display_name, user.preferred_language) == ("Lan", "zh-hans")
+    [event] = events("person.profile_changed", user)
+    assert event.details == {"display_name": "Lan", "preferred_language": "zh-hans"}
 
 
-def test_user_set_preferred_language_refuses_an_unknown_language():
+def test_user_update_profile_with_nothing_changed_records_nothing():
+    user = UserFactory()
+
+    services.user_update_profile(
+        user=user, display_name=user.display_name, preferred_language="en", actor=user
+    )
+
+    assert not events("person.profile_changed", user)
+
+
+def test_user_update_profile_refuses_an_unknown_language():
     user = UserFactory()
 
     with pytest.raises(ValidationError):
-        services.user_set_preferred_language(user=user, language="xx", actor=user)
+        services.user_update_profile(
+            user=user, display_name="x", preferred_language="xx", actor=user
+        )
 
     user.refresh_from_db()
-    assert user.preferred_language == "en"
-    assert not events("person.language_changed", user)
+    assert user.preferred_language == "en" and user.display_name == ""
+    assert not events("person.profile_changed", user)
