@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Event
+from .services import event_record
 
 
 @admin.register(Event)
@@ -30,8 +31,6 @@ class EventedAdmin(admin.ModelAdmin):
     (the admin's change view already runs in one)."""
 
     def save_model(self, request, obj, form, change):
-        from .services import event_record
-
         super().save_model(request, obj, form, change)
         event_record(
             actor=request.user,
@@ -41,7 +40,5 @@ class EventedAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request, obj):
-        from .services import event_record
-
         event_record(actor=request.user, verb="admin.deleted", target=obj)
         super().delete_model(request, obj)

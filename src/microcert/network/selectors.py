@@ -54,6 +54,11 @@ def people_of_organisation(organisation: Organisation) -> QuerySet[User]:
     )
 
 
+def active_affiliations(person: User) -> QuerySet[Affiliation]:
+    """The roles a person holds now, with their organisations."""
+    return person.affiliations.filter(is_active=True).select_related("organisation")
+
+
 def organisations_of_person(person: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         affiliations__person=person, affiliations__is_active=True

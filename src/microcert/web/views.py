@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from microcert.accounts import selectors as account_selectors
 from microcert.accounts import services as account_services
 from microcert.accounts.models import User
 from microcert.catalog import selectors as catalog_selectors
@@ -61,8 +60,11 @@ def partner_directory(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    affiliations = request.user.affiliations.filter(is_active=True).select_related("organisation")
-    return render(request, "web/dashboard.html", {"affiliations": affiliations})
+    return render(
+        request,
+        "web/dashboard.html",
+        {"affiliations": network_selectors.active_affiliations(request.user)},
+    )
 
 
 @login_required
@@ -76,11 +78,7 @@ def person_detail(request: HttpRequest, uuid) -> HttpResponse:
             "person": person,
             "emails": person.emailaddress_set.order_by("-primary", "email"),
             "name_changes": person.name_changes.all(),
-            "organisations": network_selectors.organisations_of_person(person),
-            "affiliations": person.affiliations.filter(is_active=True).select_related(
-                "organisation"
-            ),
-            "verified_emails": account_selectors.verified_emails(person),
+            "affiliations": network_selectors.active_affiliations(person),
             "can_edit": request.user.has_perm("accounts.change_person", person),
         },
     )
