@@ -6,7 +6,11 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint install migrate demo messages lock clean
+VERIFIERS := tools/verifiers
+NODE_STAMP := $(VERIFIERS)/node_modules/.installed-stamp
+SYSTEM_STAMP := var/.system-packages-stamp
+
+.PHONY: run test lint install migrate demo messages lock clean system-packages verifiers
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
@@ -18,7 +22,21 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-migrate: install
+# Fonts (Noto, with CJK) for PDF certificates and Chromium for browser tests, from Debian.
+$(SYSTEM_STAMP): scripts/system-packages.sh
+	scripts/system-packages.sh
+	@mkdir -p var && touch $(SYSTEM_STAMP)
+
+system-packages: $(SYSTEM_STAMP)
+
+# The independent credential verifiers (Node 20, pinned by package-lock.json).
+$(NODE_STAMP): $(VERIFIERS)/package.json $(VERIFIERS)/package-lock.json
+	cd $(VERIFIERS) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+verifiers: $(NODE_STAMP)
+
+migrate: install system-packages
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -40,7 +58,7 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 ## Set up and run the whole test suite (SQLite by default; DATABASE_URL selects PostgreSQL)
-test: lint
+test: lint system-packages verifiers
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2
 

@@ -32,6 +32,16 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of the platform: stable URIs (frameworks, credentials) are built from it.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Key-encryption keys for the issuers' signing keys, "id:base64url-32-bytes" separated by
+# commas; the first one encrypts new keys, the others still decrypt older ones (KEK rotation).
+# Development derives one from SECRET_KEY; production must set its own.
+KEY_ENCRYPTION_KEYS = env.list("KEY_ENCRYPTION_KEYS", default=[])
+if not KEY_ENCRYPTION_KEYS and not DEBUG:
+    raise environ.ImproperlyConfigured("KEY_ENCRYPTION_KEYS must be set when DEBUG is false")
+
+# How long a fetched DID document or status list of another issuer is trusted (seconds).
+CREDENTIALS_REMOTE_CACHE_SECONDS = env.int("CREDENTIALS_REMOTE_CACHE_SECONDS", default=300)
+
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so it can patch translated fields in.
     "modeltranslation",
@@ -52,6 +62,7 @@ INSTALLED_APPS = [
     "microcert.network",
     "microcert.frameworks",
     "microcert.catalog",
+    "microcert.credentials",
     "microcert.web",
     "microcert.demo",
 ]

@@ -125,6 +125,7 @@ def test_production_settings_pass_the_deployment_checklist():
         "SECRET_KEY": "x9$Lq2!vR7#pW4@zK8^mN1&bT6*hY3(cJ5)dF0_gS-eA+uQ=iO",
         "ALLOWED_HOSTS": "microcert.example.org",
         "DATABASE_URL": "sqlite:////tmp/microcert-deploy-check.sqlite3",
+        "KEY_ENCRYPTION_KEYS": "k1:Zm9yLXRoZS1kZXBsb3ktY2hlY2stb25seS0zMmJ5dGU",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -150,6 +151,20 @@ def test_production_refuses_to_start_without_a_secret_key():
         check=False,
     )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_key_encryption_key():
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 50}
+    env.pop("KEY_ENCRYPTION_KEYS", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0 and "KEY_ENCRYPTION_KEYS must be set" in result.stderr
 
 
 def test_a_person_can_change_their_own_profile_and_the_legal_name_change_is_kept(client, demo):

@@ -1,0 +1,603 @@
+"""Writes of the credentials app: issuers and keys, issuance, status changes, stacking.
+
+Every function is one transaction and records its event. Private keys are decrypted only
+for the moment of signing and never leave this module.
+"""
+
+import calendar
+import hashlib
+import secrets
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcert.catalog.models import Pathway, SpecificationVersion
+from microcert.core.i18n import CONTENT_LANGUAGES
+from microcert.core.services import event_record
+from microcert.frameworks.models import ProficiencyLevel
+from microcert.network.models import Organisation
+from microcert.network.selectors import programme_owner
+
+from . import dataintegrity, did, keystore, multikey, openbadges, statuslist
+from .models import (
+    STATUS_LIST_SIZE,
+    ApiToken,
+    IssuedCredential,
+    Issuer,
+    IssuerKey,
+    StatusList,
+    StatusPurpose,
+)
+
+
+class IssuanceError(ValidationError):
+    """A credential cannot be issued as asked; the message says why."""
+
+
+class StatusChangeError(ValidationError):
+    """A status change that is not allowed (revoking twice, suspending without an entry…)."""
+
+
+# --- issuers and keys --------------------------------------------------------------------
+
+
+def _key_create(issuer: Issuer) -> IssuerKey:
+    private_key = Ed25519PrivateKey.generate()
+    public_multibase = multikey.encode_public_key(private_key.public_key())
+    kek_id, blob = keystore.encrypt_private_key(
+        private_key.private_bytes_raw(), bound_to=public_multibase
+    )
+    return IssuerKey.objects.create(
+        issuer=issuer,
+        public_key_multibase=public_multibase,
+        encrypted_private_key=blob,
+        kek_id=kek_id,
+    )
+
+
+def issuer_did(issuer: Issuer, key: IssuerKey | None = None) -> str:
+    """The issuer's DID; for did:key it is the DID of ``key`` (the active key by default)."""
+    if issuer.did_method == Issuer.DidMethod.WEB:
+        return did.did_web_for(issuer.organisation.slug)
+    key = key or issuer.keys.get(retired_at__isnull=True)
+    return f"did:key:{key.public_key_multibase}"
+
+
+def verification_method(issuer: Issuer, key: IssuerKey) -> str:
+    return did.verification_method_id(issuer_did(issuer, key), key.public_key_multibase)
+
+
+def _private_key(key: IssuerKey) -> Ed25519PrivateKey:
+    raw = keystore.decrypt_private_key(
+        key.encrypted_private_key, kek_id=key.kek_id, bound_to=key.public_key_multibase
+    )
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def _sign(document: dict, *, issuer: Issuer, key: IssuerKey) -> dict:
+    return dataintegrity.sign(
+        document,
+        private_key=_private_key(key),
+        verification_method=verification_method(issuer, key),
+        created=timezone.now(),
+    )
+
+
+@transaction.atomic
+def issuer_create(
+    *,
+    organisation: Organisation,
+    actor,
+    did_method: str = Issuer.DidMethod.WEB,
+    offers_suspension: bool = False,
+) -> Issuer:
+    if Issuer.objects.filter(organisation=organisation).exists():
+        raise IssuanceError(_("%(name)s is already an issuer.") % {"name": organisation.name})
+    if did_method not in Issuer.DidMethod.values:
+        raise IssuanceError(_("Unknown DID method: %(method)s.") % {"method": did_method})
+    issuer = Issuer.objects.create(
+        organisation=organisation, did_method=did_method, offers_suspension=offers_suspension
+    )
+    key = _key_create(issuer)
+    _status_list_create(issuer, key)
+    event_record(
+        actor=actor,
+        verb="issuer.created",
+        target=issuer,
+        details={"did": issuer_did(issuer, key), "key": key.public_key_multibase},
+    )
+    return issuer
+
+
+def issuer_ensure(*, organisation: Organisation, actor) -> Issuer:
+    """The organisation's issuer, created with a did:web on first use."""
+    existing = Issuer.objects.filter(organisation=organisation).first()
+    return existing or issuer_create(organisation=organisation, actor=actor)
+
+
+@transaction.atomic
+def issuer_rotate_key(*, issuer: Issuer, actor, reason: str) -> IssuerKey:
+    """A new key signs from now on. The old one stays published (did:web) or keeps its own
+    did:key, so every credential it signed keeps verifying."""
+    if not reason.strip():
+        raise IssuanceError(_("Say why the key is rotated."))
+    issuer = Issuer.objects.select_for_update().get(pk=issuer.pk)
+    old = issuer.keys.get(retired_at__isnull=True)
+    IssuerKey.objects.filter(pk=old.pk).update(retired_at=timezone.now())
+    new = _key_create(issuer)
+    if issuer.did_method == Issuer.DidMethod.WEB:
+        for status_list in issuer.status_lists.all():
+            _status_list_sign(status_list)
+    else:
+        _status_list_create(issuer, new)
+    event_record(
+        actor=actor,
+        verb="issuer.key_rotated",
+        target=issuer,
+        reason=reason,
+        details={"retired": old.public_key_multibase, "new": new.public_key_multibase},
+    )
+    return new
+
+
+# --- status lists ------------------------------------------------------------------------
+
+
+def status_list_url(status_list: StatusList) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/status/{status_list.uuid}"
+
+
+def _status_list_create(issuer: Issuer, key: IssuerKey) -> list[StatusList]:
+    lists = []
+    for purpose in StatusPurpose.values:
+        multiplier, offset = statuslist.new_permutation(STATUS_LIST_SIZE)
+        status_list = StatusList.objects.create(
+            issuer=issuer,
+            issuer_did=issuer_did(issuer, key),
+            purpose=purpose,
+            size=STATUS_LIST_SIZE,
+            multiplier=multiplier,
+            offset=offset,
+            bits=statuslist.empty_bits(STATUS_LIST_SIZE),
+        )
+        _status_list_sign(status_list)
+        lists.append(status_list)
+    return lists
+
+
+def _status_list_signing_key(status_list: StatusList) -> IssuerKey:
+    issuer = status_list.issuer
+    if issuer.did_method == Issuer.DidMethod.WEB:
+        return issuer.keys.get(retired_at__isnull=True)
+    # A did:key list is signed by the key its DID is made of.
+    public = status_list.issuer_did.removeprefix("did:key:")
+    return issuer.keys.get(public_key_multibase=public)
+
+
+def _status_list_sign(status_list: StatusList) -> None:
+    url = status_list_url(status_list)
+    unsigned = {
+        "@context": [openbadges.VC_V2],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": status_list.issuer_did,
+        "validFrom": openbadges.xsd_datetime(timezone.now()),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": status_list.purpose,
+            "encodedList": statuslist.encode(bytes(status_list.bits)),
+        },
+    }
+    key = _status_list_signing_key(status_list)
+    status_list.signed_credential = _sign(unsigned, issuer=status_list.issuer, key=key)
+    status_list.signed_at = timezone.now()
+    status_list.save(update_fields=["signed_credential", "signed_at", "bits", "updated_at"])
+
+
+def _status_entry_allocate(issuer: Issuer, issuer_did_value: str, purpose: str):
+    """Take the next entry of the issuer's list. The row lock makes concurrent issuers
+    queue here for a moment; the permutation then never repeats a position."""
+    with transaction.atomic():
+        status_list = StatusList.objects.select_for_update().get(
+            issuer=issuer, issuer_did=issuer_did_value, purpose=purpose
+        )
+        if status_list.allocated >= status_list.size:
+            raise IssuanceError(
+                _("The %(purpose)s list of %(issuer)s is full.")
+                % {"purpose": purpose, "issuer": issuer}
+            )
+        index = statuslist.position(
+            status_list.allocated,
+            multiplier=status_list.multiplier,
+            offset=status_list.offset,
+            size=status_list.size,
+        )
+        StatusList.objects.filter(pk=status_list.pk).update(allocated=F("allocated") + 1)
+    return status_list, index
+
+
+def _status_bit_set(status_list: StatusList, index: int, value: bool) -> None:
+    status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+    status_list.bits = statuslist.set_bit(bytes(status_list.bits), index, value)
+    _status_list_sign(status_list)
+
+
+# --- issuance ----------------------------------------------------------------------------
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _credential_language(recipient, version: SpecificationVersion) -> str:
+    preferred = getattr(recipient, "preferred_language", "") or "en"
+    title = getattr(version, f"title_{preferred.replace('-', '_')}", "")
+    return preferred if preferred in CONTENT_LANGUAGES and title else "en"
+
+
+def _check_may_issue(issuer: Issuer, version: SpecificationVersion) -> None:
+    if version.status not in (
+        SpecificationVersion.Status.PUBLISHED,
+        SpecificationVersion.Status.SUPERSEDED,
+    ):
+        raise IssuanceError(
+            _("%(version)s is %(status)s: only published versions can be awarded.")
+            % {"version": version, "status": version.get_status_display().lower()}
+        )
+    owner = programme_owner()
+    awarding = set(version.awarding_bodies.values_list("pk", flat=True))
+    if issuer.organisation_id not in awarding and (
+        owner is None or issuer.organisation_id != owner.pk
+    ):
+        raise IssuanceError(
+            _("%(issuer)s is not an awarding body of %(version)s.")
+            % {"issuer": issuer, "version": version}
+        )
+
+
+def _check_results(version: SpecificationVersion, results: dict[int, ProficiencyLevel]) -> None:
+    aligned = {
+        a.competence_id: a.competence.framework_id
+        for a in version.alignments.select_related("competence")
+    }
+    for competence_id, level in results.items():
+        if competence_id not in aligned:
+            raise IssuanceError(
+                _("A result names a competence that %(version)s is not aligned to.")
+                % {"version": version}
+            )
+        if level.framework_id != aligned[competence_id]:
+            raise IssuanceError(
+                _("The level %(level)s is not a level of the competence's framework.")
+                % {"level": level.code}
+            )
+
+
+def credential_issue(
+    *,
+    issuer: Issuer,
+    recipient,
+    version: SpecificationVersion,
+    actor,
+    results: dict[int, ProficiencyLevel] | None = None,
+    evidence: Sequence[openbadges.Evidence] = (),
+    language: str | None = None,
+    idempotency_key: str = "",
+    valid_from: datetime | None = None,
+    pathway: Pathway | None = None,
+    parts: Sequence[IssuedCredential] = (),
+    stack: bool = True,
+) -> IssuedCredential:
+    """Issue an Open Badges 3.0 credential for ``version`` to ``recipient``.
+
+    With an ``idempotency_key`` a repeated call returns the credential made the first time.
+    Holding every credential a pathway needs then earns its certificate (``stack``).
+    """
+    results = results or {}
+    if idempotency_key:
+        existing = IssuedCredential.objects.filter(
+            issuer=issuer, idempotency_key=idempotency_key
+        ).first()
+        if existing:
+            return existing
+    _check_may_issue(issuer, version)
+    _check_results(version, results)
+    if not recipient.email:
+        raise IssuanceError(_("The recipient has no e-mail address to identify them by."))
+    language = language or _credential_language(recipient, version)
+    if language not in CONTENT_LANGUAGES:
+        raise IssuanceError(_("Unknown language: %(language)s.") % {"language": language})
+
+    key = issuer.keys.get(retired_at__isnull=True)
+    issuer_did_value = issuer_did(issuer, key)
+    entries = [_status_entry_allocate(issuer, issuer_did_value, StatusPurpose.REVOCATION)]
+    if issuer.offers_suspension:
+        entries.append(_status_entry_allocate(issuer, issuer_did_value, StatusPurpose.SUSPENSION))
+
+    with transaction.atomic():
+        public_id = uuid.uuid4()
+        valid_from = valid_from or timezone.now().replace(microsecond=0)
+        valid_until = (
+            _add_months(valid_from, version.validity_months) if version.validity_months else None
+        )
+        award = openbadges.AwardInput(
+            credential_id=f"urn:uuid:{public_id}",
+            issuer_profile=openbadges.issuer_profile(issuer.organisation, issuer_did_value),
+            recipient=openbadges.Recipient(
+                email=recipient.email,
+                salt=openbadges.new_salt(),
+                did=getattr(recipient, "did", "") or "",
+            ),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            language=language,
+            results=results,
+            evidence=evidence,
+            status=[
+                openbadges.StatusEntry(
+                    purpose=status_list.purpose, index=index, list_url=status_list_url(status_list)
+                )
+                for status_list, index in entries
+            ],
+        )
+        unsigned = openbadges.build_credential(
+            version, award, parts=[(p.document["id"], p.document["name"]) for p in parts]
+        )
+        signed = _sign(unsigned, issuer=issuer, key=key)
+        by_purpose = {sl.purpose: (sl, index) for sl, index in entries}
+        revocation = by_purpose.get(StatusPurpose.REVOCATION, (None, None))
+        suspension = by_purpose.get(StatusPurpose.SUSPENSION, (None, None))
+        credential = IssuedCredential.objects.create(
+            uuid=public_id,
+            issuer=issuer,
+            signing_key=key,
+            recipient=recipient,
+            specification_version=version,
+            pathway=pathway,
+            document=signed,
+            language=language,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            revocation_list=revocation[0],
+            revocation_index=revocation[1],
+            suspension_list=suspension[0],
+            suspension_index=suspension[1],
+            idempotency_key=idempotency_key,
+        )
+        if parts:
+            credential.components.set(parts)
+        event_record(
+            actor=actor,
+            verb="credential.issued",
+            target=credential,
+            details={
+                "specification_version": str(version.uuid),
+                "recipient": str(recipient.uuid),
+                "credential_id": signed["id"],
+                "pathway": str(pathway.uuid) if pathway else None,
+            },
+        )
+        if stack and pathway is None:
+            _stack_certificates(recipient=recipient, version=version, actor=actor)
+    return credential
+
+
+def _active_parts(recipient, pathway: Pathway) -> list[IssuedCredential]:
+    """The recipient's newest active credential for each micro-credential of the pathway."""
+    held: dict[int, IssuedCredential] = {}
+    credentials = (
+        IssuedCredential.objects.filter(
+            recipient=recipient,
+            status=IssuedCredential.Status.ACTIVE,
+            pathway__isnull=True,
+            specification_version__micro_credential__in=pathway.members.all(),
+        )
+        .select_related("specification_version")
+        .order_by("valid_from")
+    )
+    now = timezone.now()
+    for credential in credentials:
+        if credential.valid_until and credential.valid_until < now:
+            continue
+        held[credential.specification_version.micro_credential_id] = credential
+    return list(held.values())
+
+
+def _stack_certificates(*, recipient, version: SpecificationVersion, actor) -> None:
+    pathways = Pathway.objects.filter(is_active=True, members=version.micro_credential)
+    for pathway in pathways:
+        parts = _active_parts(recipient, pathway)
+        if len(parts) < pathway.required_count:
+            continue
+        if (
+            IssuedCredential.objects.filter(recipient=recipient, pathway=pathway)
+            .exclude(status=IssuedCredential.Status.REVOKED)
+            .exists()
+        ):
+            continue
+        certificate_version = pathway.certificate.versions.filter(
+            status=SpecificationVersion.Status.PUBLISHED
+        ).first()
+        if certificate_version is None:
+            continue
+        certificate_issuer = _certificate_issuer(certificate_version, actor)
+        try:
+            # A concurrent award may have stacked the same certificate a moment earlier; the
+            # unique constraint then refuses this one and the savepoint keeps the rest.
+            with transaction.atomic():
+                credential_issue(
+                    issuer=certificate_issuer,
+                    recipient=recipient,
+                    version=certificate_version,
+                    actor=actor,
+                    pathway=pathway,
+                    parts=sorted(parts, key=lambda c: c.valid_from),
+                    stack=False,
+                )
+        except IntegrityError:
+            continue
+
+
+def _certificate_issuer(version: SpecificationVersion, actor) -> Issuer:
+    body = version.awarding_bodies.order_by("awardingbody__position").first()
+    organisation = body or programme_owner()
+    return issuer_ensure(organisation=organisation, actor=actor)
+
+
+# --- status changes ----------------------------------------------------------------------
+
+
+def _require_reason(reason: str) -> None:
+    if not reason or not reason.strip():
+        raise StatusChangeError(_("A reason is required."))
+
+
+@transaction.atomic
+def credential_revoke(
+    *, credential: IssuedCredential, actor, reason: str, cascade: bool = True
+) -> IssuedCredential:
+    """Revoke for good. Certificates that depend on it follow their pathway's policy."""
+    _require_reason(reason)
+    credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    if credential.status == IssuedCredential.Status.REVOKED:
+        raise StatusChangeError(_("This credential is already revoked."))
+    if credential.revocation_list is None:
+        raise StatusChangeError(_("This credential was issued without a revocation entry."))
+    _status_bit_set(credential.revocation_list, credential.revocation_index, True)
+    credential.status = IssuedCredential.Status.REVOKED
+    credential.status_reason = reason
+    credential.save(update_fields=["status", "status_reason", "updated_at"])
+    event_record(actor=actor, verb="credential.revoked", target=credential, reason=reason)
+    if cascade:
+        _after_part_revoked(credential, actor=actor, reason=reason)
+    return credential
+
+
+def _after_part_revoked(part: IssuedCredential, *, actor, reason: str) -> None:
+    dependants = part.certificates.exclude(status=IssuedCredential.Status.REVOKED).select_related(
+        "pathway"
+    )
+    for certificate in dependants:
+        pathway = certificate.pathway
+        if pathway is None:
+            continue
+        if len(_active_parts(certificate.recipient, pathway)) >= pathway.required_count:
+            continue  # still earned through other parts
+        why = _("A micro-credential it is made of was revoked: %(reason)s") % {"reason": reason}
+        if pathway.revocation_policy == Pathway.RevocationPolicy.REVOKE:
+            credential_revoke(credential=certificate, actor=actor, reason=why)
+        else:
+            IssuedCredential.objects.filter(pk=certificate.pk).update(needs_review=True)
+            event_record(
+                actor=actor,
+                verb="credential.flagged",
+                target=certificate,
+                reason=why,
+                details={"part": str(part.uuid)},
+            )
+
+
+@transaction.atomic
+def credential_suspend(*, credential: IssuedCredential, actor, reason: str) -> IssuedCredential:
+    _require_reason(reason)
+    credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    if credential.status != IssuedCredential.Status.ACTIVE:
+        raise StatusChangeError(
+            _("Only an active credential can be suspended; this one is %(status)s.")
+            % {"status": credential.get_status_display().lower()}
+        )
+    if credential.suspension_list is None:
+        raise StatusChangeError(
+            _("This credential was issued without a suspension entry; it can only be revoked.")
+        )
+    _status_bit_set(credential.suspension_list, credential.suspension_index, True)
+    credential.status = IssuedCredential.Status.SUSPENDED
+    credential.status_reason = reason
+    credential.save(update_fields=["status", "status_reason", "updated_at"])
+    event_record(actor=actor, verb="credential.suspended", target=credential, reason=reason)
+    return credential
+
+
+@transaction.atomic
+def credential_reinstate(*, credential: IssuedCredential, actor, reason: str) -> IssuedCredential:
+    _require_reason(reason)
+    credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    if credential.status != IssuedCredential.Status.SUSPENDED:
+        raise StatusChangeError(_("Only a suspended credential can be reinstated."))
+    _status_bit_set(credential.suspension_list, credential.suspension_index, False)
+    credential.status = IssuedCredential.Status.ACTIVE
+    credential.status_reason = reason
+    credential.save(update_fields=["status", "status_reason", "updated_at"])
+    event_record(actor=actor, verb="credential.reinstated", target=credential, reason=reason)
+    return credential
+
+
+@transaction.atomic
+def credential_set_visibility(
+    *, credential: IssuedCredential, actor, is_public: bool
+) -> IssuedCredential:
+    IssuedCredential.objects.filter(pk=credential.pk).update(is_public=is_public)
+    credential.is_public = is_public
+    event_record(
+        actor=actor,
+        verb="credential.made_public" if is_public else "credential.made_private",
+        target=credential,
+    )
+    return credential
+
+
+# --- API tokens --------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *, organisation: Organisation, name: str, scopes: Iterable[str], actor=None
+) -> tuple[ApiToken, str]:
+    """A new token; the plain token is returned once and only its hash is stored."""
+    scopes = sorted(set(scopes))
+    unknown = set(scopes) - set(ApiToken.Scope.values)
+    if unknown or not scopes:
+        raise ValidationError(
+            _("Unknown or missing scope: %(scopes)s. Known scopes: %(known)s.")
+            % {"scopes": ", ".join(sorted(unknown)) or "-", "known": ", ".join(ApiToken.Scope)}
+        )
+    plain = "mct_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        organisation=organisation,
+        name=name,
+        token_hash=token_hash(plain),
+        prefix=plain[:10],
+        scopes=scopes,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    event_record(actor=actor, verb="api_token.created", target=token, details={"scopes": scopes})
+    return token, plain
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor) -> None:
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    event_record(actor=actor, verb="api_token.revoked", target=token)
+
+
+def api_token_touch(token: ApiToken) -> None:
+    # Coarse on purpose: one write per token per minute at most.
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
