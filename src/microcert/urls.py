@@ -11,12 +11,15 @@ urlpatterns = [
     path("ims/case/v1p1/", include("microcert.frameworks.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", web_views.healthz, name="healthz"),
+    # DID documents, status lists, the W3C VC-API: stable addresses without a language.
+    path("", include("microcert.credentials.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("frameworks/", include("microcert.frameworks.urls")),
+    path("", include("microcert.credentials.urls")),
     path("", include("microcert.web.urls")),
     prefix_default_language=True,
 )

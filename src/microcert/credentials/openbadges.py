@@ -76,6 +76,20 @@ def page_url(path: str, language: str = "en") -> str:
     return f"{settings.PUBLIC_BASE_URL}/{language}/{path.lstrip('/')}"
 
 
+OPEN_BADGE_TYPES = {"AchievementCredential", "OpenBadgeCredential"}
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """A VC date-time (with a time zone) or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
 def xsd_datetime(moment: datetime) -> str:
     """UTC with a trailing Z and whole seconds, as the VC data model and OB schema expect."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -5,6 +5,7 @@ for the moment of signing and never leave this module.
 """
 
 import calendar
+import copy
 import hashlib
 import secrets
 import uuid
@@ -26,7 +27,7 @@ from microcert.frameworks.models import ProficiencyLevel
 from microcert.network.models import Organisation
 from microcert.network.selectors import programme_owner
 
-from . import dataintegrity, did, keystore, multikey, openbadges, statuslist
+from . import dataintegrity, did, jsonld, keystore, multikey, openbadges, statuslist
 from .models import (
     STATUS_LIST_SIZE,
     ApiToken,
@@ -392,6 +393,130 @@ def credential_issue(
         if stack and pathway is None:
             _stack_certificates(recipient=recipient, version=version, actor=actor)
     return credential
+
+
+def _issuer_for_document(issuer: Issuer, key: IssuerKey, credential: dict) -> dict | str:
+    """The issuer the platform signs as: it fills in its own profile and refuses any other."""
+    own = issuer_did(issuer, key)
+    given = credential.get("issuer")
+    given_id = given.get("id") if isinstance(given, dict) else given
+    if given is not None and given_id != own:
+        raise IssuanceError(
+            _("This token issues as %(own)s; the credential names the issuer %(given)s.")
+            % {"own": own, "given": given_id if isinstance(given_id, str) else "?"}
+        )
+    if openbadges.OPEN_BADGE_TYPES & set(credential.get("type") or []):
+        return (
+            {**openbadges.issuer_profile(issuer.organisation, own), **(given or {})}
+            if isinstance(given, dict)
+            else openbadges.issuer_profile(issuer.organisation, own)
+        )
+    if isinstance(given, dict):
+        return {"name": issuer.organisation.name, **given}
+    return {"id": own, "name": issuer.organisation.name}
+
+
+def _check_vc2_shape(credential: object) -> dict:
+    if not isinstance(credential, dict):
+        raise IssuanceError(_("credential must be a JSON object."))
+    contexts = credential.get("@context")
+    if not isinstance(contexts, list) or not contexts or contexts[0] != openbadges.VC_V2:
+        raise IssuanceError(
+            _("@context must be a list that starts with %(url)s.") % {"url": openbadges.VC_V2}
+        )
+    types = credential.get("type")
+    if not isinstance(types, list) or "VerifiableCredential" not in types:
+        raise IssuanceError(_("type must be a list that includes VerifiableCredential."))
+    for legacy in ("issuanceDate", "expirationDate"):
+        if legacy in credential:
+            raise IssuanceError(
+                _("%(name)s is a VC 1.1 property; VC 2.0 uses validFrom and validUntil.")
+                % {"name": legacy}
+            )
+    subject = credential.get("credentialSubject")
+    if not subject or not isinstance(subject, dict | list):
+        raise IssuanceError(_("credentialSubject is required (an object or a list of objects)."))
+    if "proof" in credential:
+        raise IssuanceError(_("The credential to issue must not have a proof yet."))
+    if "credentialStatus" in credential:
+        raise IssuanceError(_("credentialStatus is set by the issuer; leave it out."))
+    for name in ("validFrom", "validUntil"):
+        value = credential.get(name)
+        if value is not None and openbadges.parse_datetime(value) is None:
+            raise IssuanceError(
+                _("%(name)s must be a date-time with a time zone, such as 2026-01-31T12:00:00Z.")
+                % {"name": name}
+            )
+    if "id" in credential and (
+        not isinstance(credential["id"], str) or ":" not in credential["id"]
+    ):
+        raise IssuanceError(_("id must be a URL."))
+    return credential
+
+
+def credential_issue_document(
+    *, issuer: Issuer, credential: object, actor=None, idempotency_key: str = ""
+) -> IssuedCredential:
+    """Sign a credential given as JSON (the VC-API): Open Badges or any VC 2.0 credential.
+
+    The platform fills in its issuer, an id, ``validFrom`` when missing, and status entries;
+    a term that no context defines makes it refuse, never sign a partly understood claim.
+    """
+    document = copy.deepcopy(_check_vc2_shape(credential))
+    if idempotency_key:
+        existing = IssuedCredential.objects.filter(
+            issuer=issuer, idempotency_key=idempotency_key
+        ).first()
+        if existing:
+            return existing
+    key = issuer.keys.get(retired_at__isnull=True)
+    issuer_did_value = issuer_did(issuer, key)
+    document["issuer"] = _issuer_for_document(issuer, key, document)
+    public_id = uuid.uuid4()
+    document.setdefault("id", f"urn:uuid:{public_id}")
+    now = timezone.now().replace(microsecond=0)
+    document.setdefault("validFrom", openbadges.xsd_datetime(now))
+    try:
+        jsonld.assert_no_dropped_terms(document)
+    except jsonld.CredentialFormatError as error:
+        raise IssuanceError(str(error)) from error
+    entries = [_status_entry_allocate(issuer, issuer_did_value, StatusPurpose.REVOCATION)]
+    if issuer.offers_suspension:
+        entries.append(_status_entry_allocate(issuer, issuer_did_value, StatusPurpose.SUSPENSION))
+    statuses = [
+        openbadges.StatusEntry(sl.purpose, index, status_list_url(sl)).as_json()
+        for sl, index in entries
+    ]
+    document["credentialStatus"] = statuses[0] if len(statuses) == 1 else statuses
+    with transaction.atomic():
+        try:
+            signed = _sign(document, issuer=issuer, key=key)
+        except jsonld.CredentialFormatError as error:
+            raise IssuanceError(str(error)) from error
+        by_purpose = {sl.purpose: (sl, index) for sl, index in entries}
+        revocation = by_purpose.get(StatusPurpose.REVOCATION, (None, None))
+        suspension = by_purpose.get(StatusPurpose.SUSPENSION, (None, None))
+        valid_until = openbadges.parse_datetime(signed.get("validUntil"))
+        record = IssuedCredential.objects.create(
+            uuid=public_id,
+            issuer=issuer,
+            signing_key=key,
+            document=signed,
+            valid_from=openbadges.parse_datetime(signed["validFrom"]) or now,
+            valid_until=valid_until,
+            revocation_list=revocation[0],
+            revocation_index=revocation[1],
+            suspension_list=suspension[0],
+            suspension_index=suspension[1],
+            idempotency_key=idempotency_key,
+        )
+        event_record(
+            actor=actor,
+            verb="credential.issued",
+            target=record,
+            details={"credential_id": signed["id"], "via": "vc-api"},
+        )
+    return record
 
 
 def _active_parts(recipient, pathway: Pathway) -> list[IssuedCredential]:
