@@ -264,7 +264,26 @@ def _check_schema(credential: Mapping, result: VerificationResult) -> None:
             _("Not an Open Badges credential: the OB 3.0 schema was not applied.")
         )
         return
-    errors = schema_errors(credential)
+    status = credential.get("credentialStatus")
+    if isinstance(status, list) and status:
+        # VC 2.0 allows several status entries (revocation and suspension); the OB 3.0 schema
+        # describes one. Every entry is validated in its place, and the reader is told.
+        errors = sorted(
+            {
+                e
+                for entry in status
+                for e in schema_errors({**credential, "credentialStatus": entry})
+            }
+        )
+        result.warnings.append(
+            _(
+                "credentialStatus holds %(count)d entries; the Open Badges 3.0 schema expects "
+                "one, so each was validated in its place."
+            )
+            % {"count": len(status)}
+        )
+    else:
+        errors = schema_errors(credential)
     if errors:
         result.add("schema", False, "; ".join(errors[:5]))
     else:
