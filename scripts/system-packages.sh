@@ -2,7 +2,7 @@
 # Debian packages the platform needs beyond Python: fonts for PDF certificates.
 # Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
-packages=(fonts-noto-core fonts-noto-cjk)
+packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -55,11 +55,15 @@ def vocabulary_base() -> str:
     return f"{settings.PUBLIC_BASE_URL}/ns/v1#"
 
 
-def embedded_context() -> dict:
-    """The context object carried inside every credential we issue."""
+def embedded_context(used: set[str] | None = None) -> dict:
+    """The context object carried inside every credential we issue. Only the terms the
+    credential uses are defined: an unused definition would be a value that changes nothing
+    in the signed data (and so could be altered unnoticed); so is "@protected"."""
     base = vocabulary_base()
-    context: dict = {"@protected": True}
+    context: dict = {}
     for term, definition in EXTENSION_TERMS.items():
+        if used is not None and term not in used:
+            continue
         iri = definition.get("@id") or base + definition["suffix"]
         entry = {"@id": iri}
         if "@type" in definition:
@@ -379,7 +383,7 @@ def build_credential(
         for part_id, name in parts
     ]
     credential: dict = {
-        "@context": [VC_V2, OB_V3, embedded_context()],
+        "@context": [VC_V2, OB_V3],
         "id": award.credential_id,
         "type": ["VerifiableCredential", "AchievementCredential"],
         "name": achievement["name"],
@@ -399,4 +403,13 @@ def build_credential(
         credential["credentialStatus"] = statuses[0]
     elif statuses:
         credential["credentialStatus"] = statuses
+    credential["@context"].append(embedded_context(_keys(credential)))
     return credential
+
+
+def _keys(node) -> set[str]:
+    if isinstance(node, dict):
+        return set(node).union(*(_keys(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_keys(value) for value in node))
+    return set()
