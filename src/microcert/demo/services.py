@@ -15,7 +15,13 @@ from django.db import transaction
 from microcert.accounts import services as account_services
 from microcert.accounts.models import User
 from microcert.catalog import services as catalog_services
-from microcert.catalog.models import AchievementKind, MicroCredential, Pathway
+from microcert.catalog.models import (
+    AchievementKind,
+    MicroCredential,
+    Pathway,
+    SpecificationVersion,
+)
+from microcert.credentials.models import IssuedCredential
 from microcert.frameworks import services as framework_services
 from microcert.network import services as network_services
 from microcert.network.models import Agreement, Organisation
@@ -23,7 +29,7 @@ from microcert.network.models import Agreement, Organisation
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "microcert-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
 SUPERUSER_EMAIL = "admin@microcert.example"
-MANAGED_APPS = ["accounts", "network", "frameworks", "catalog", "core"]
+MANAGED_APPS = ["accounts", "network", "frameworks", "catalog", "credentials", "core"]
 
 
 @dataclass
@@ -212,4 +218,42 @@ def demo_load() -> DemoReport:
     _people(network, organisations, report)
     _agreements(network, organisations, report)
     _catalogue(_load("catalogue.json"), organisations, report)
+    _credentials(organisations, report)
     return report
+
+
+# Who holds what in the demo: Lan holds four parts of the pathway (so its certificate is
+# issued automatically), Hùng one, Siti one.
+DEMO_AWARDS = [
+    ("lan.pham@hust.example", "organise-and-facilitate-online-collaborative-learning", "hust"),
+    ("lan.pham@hust.example", "assess-learning-from-process-performance", "centre"),
+    ("lan.pham@hust.example", "guide-personalised-learning-with-data-insights", "hust"),
+    ("lan.pham@hust.example", "use-generative-ai-responsibly-in-assessment", "centre"),
+    ("hung.le@hust.example", "organise-and-facilitate-online-collaborative-learning", "hust"),
+    ("siti@ut.example", "develop-skills-in-virtual-spaces", "ut"),
+]
+
+
+def _credentials(organisations: dict[str, Organisation], report: DemoReport) -> None:
+    from microcert.credentials import services as credential_services
+
+    issuers = {}
+    for slug in ("centre", "hust", "ain-shams", "ut"):
+        issuer = credential_services.issuer_ensure(organisation=organisations[slug], actor=None)
+        issuers[slug] = issuer
+    for email, specification, issuer_slug in DEMO_AWARDS:
+        recipient = User.objects.get(email=email)
+        version = SpecificationVersion.objects.get(
+            micro_credential__slug=specification, status=SpecificationVersion.Status.PUBLISHED
+        )
+        key = f"demo:{email}:{specification}"
+        if IssuedCredential.objects.filter(idempotency_key=key).exists():
+            continue
+        credential_services.credential_issue(
+            issuer=issuers[issuer_slug],
+            recipient=recipient,
+            version=version,
+            actor=None,
+            idempotency_key=key,
+        )
+        report.count("credentials")
