@@ -264,6 +264,12 @@ def _check_schema(credential: Mapping, result: VerificationResult) -> None:
             _("Not an Open Badges credential: the OB 3.0 schema was not applied.")
         )
         return
+    if isinstance(credential.get("proof"), Mapping):
+        # VC 2.0 allows a single proof object; the OB 3.0 schema wants a list.
+        credential = {**credential, "proof": [credential["proof"]]}
+        result.warnings.append(
+            _("The proof is a single object; the Open Badges 3.0 schema expects a list.")
+        )
     status = credential.get("credentialStatus")
     if isinstance(status, list) and status:
         # VC 2.0 allows several status entries (revocation and suspension); the OB 3.0 schema

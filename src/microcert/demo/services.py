@@ -209,8 +209,9 @@ def _catalogue(data: dict, organisations: dict[str, Organisation], report: DemoR
 
 
 @transaction.atomic
-def demo_load() -> DemoReport:
-    """Load (or complete) the demo data; nothing is duplicated on a second run."""
+def demo_load(*, credentials: bool = True) -> DemoReport:
+    """Load (or complete) the demo data; nothing is duplicated on a second run.
+    ``credentials=False`` stops before issuing the demo credentials."""
     report = DemoReport()
     framework_services.framework_load_shipped()
     network = _load("network.json")
@@ -218,7 +219,8 @@ def demo_load() -> DemoReport:
     _people(network, organisations, report)
     _agreements(network, organisations, report)
     _catalogue(_load("catalogue.json"), organisations, report)
-    _credentials(organisations, report)
+    if credentials:
+        _credentials(organisations, report)
     return report
 
 

@@ -40,7 +40,11 @@ class IssuingWorld:
 
 
 @pytest.fixture
-def world(demo) -> IssuingWorld:
+def world(db) -> IssuingWorld:
+    """The demo network and catalogue with two issuers and no credentials yet."""
+    from microcert.demo.services import demo_load
+
+    demo_load(credentials=False)
     centre = services.issuer_create(
         organisation=Organisation.objects.get(slug="centre"), actor=None
     )

@@ -66,3 +66,20 @@ def test_the_catalogue_has_five_or_more_aligned_micro_credentials_stacked_into_a
 def test_every_demo_change_went_through_a_service_and_left_an_event(demo):
     assert Event.objects.filter(verb="specification.published").count() == 7
     assert Event.objects.filter(verb="agreement.status_changed").count() == 2
+
+
+def test_the_demo_issues_credentials_and_lans_four_parts_stack_into_the_certificate(demo):
+    from microcert.accounts.models import User
+    from microcert.credentials.models import IssuedCredential
+    from microcert.credentials.verification import verify_credential
+    from microcert.demo.services import demo_load
+
+    lan = User.objects.get(email="lan.pham@hust.example")
+    held = IssuedCredential.objects.filter(recipient=lan)
+    assert held.filter(pathway__isnull=True).count() == 4
+    certificate = held.get(pathway__isnull=False)
+    assert certificate.components.count() == 4
+    assert verify_credential(certificate.document, allow_network=False).verified
+    before = IssuedCredential.objects.count()
+    demo_load()
+    assert IssuedCredential.objects.count() == before
