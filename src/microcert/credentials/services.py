@@ -450,7 +450,7 @@ def _check_vc2_shape(credential: object) -> dict:
     if "id" in credential and (
         not isinstance(credential["id"], str) or ":" not in credential["id"]
     ):
-        raise IssuanceError(_("id must be a URL."))
+        raise IssuanceError(_("id must be a URI, such as urn:uuid:… or https://…"))
     return credential
 
 

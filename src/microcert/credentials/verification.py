@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import dataintegrity, did, multikey, statuslist
 from .jsonld import CredentialFormatError
@@ -282,9 +283,12 @@ def _check_schema(credential: Mapping, result: VerificationResult) -> None:
             }
         )
         result.warnings.append(
-            _(
-                "credentialStatus holds %(count)d entries; the Open Badges 3.0 schema expects "
-                "one, so each was validated in its place."
+            ngettext(
+                "credentialStatus is a list of %(count)d entry; the Open Badges 3.0 schema "
+                "expects an object, so it was validated in its place.",
+                "credentialStatus is a list of %(count)d entries; the Open Badges 3.0 schema "
+                "expects one, so each was validated in its place.",
+                len(status),
             )
             % {"count": len(status)}
         )
@@ -401,11 +405,15 @@ def _check_status(credential: Mapping, resolver: Resolver, result: VerificationR
                 name, False, _("The status bit for %(purpose)s is set.") % {"purpose": purpose}
             )
         else:
-            result.add(name, True, _("Not %(purpose)s.") % {"purpose": _purpose_word(purpose)})
+            result.add(name, True, _not_set_message(purpose))
 
 
-def _purpose_word(purpose: Any) -> str:
-    return {"revocation": _("revoked"), "suspension": _("suspended")}.get(purpose, str(purpose))
+def _not_set_message(purpose: Any) -> str:
+    if purpose == "revocation":
+        return _("Not revoked.")
+    if purpose == "suspension":
+        return _("Not suspended.")
+    return _("The status bit is not set.")
 
 
 def verify_credential(
