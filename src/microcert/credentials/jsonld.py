@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from pyld import jsonld as pyld_jsonld
+from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 
 __all__ = [
@@ -519,6 +520,27 @@ def assert_no_dropped_terms(
         raise UndefinedTermError(problems)
 
 
+# RDFC-1.0 section 4.4: graphs of look-alike blank nodes make canonicalization take factorial
+# time ("poison graphs"). Credentials need none of these calls; a bounded budget refuses
+# such a document in milliseconds instead of tying up a worker for minutes.
+MAX_N_DEGREE_CALLS: Final = 2_000
+
+
+class _BoundedURDNA2015(URDNA2015):
+    def __init__(self) -> None:
+        super().__init__()
+        self._n_degree_calls = 0
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+        self._n_degree_calls += 1
+        if self._n_degree_calls > MAX_N_DEGREE_CALLS:
+            raise JsonLdError(
+                "The document's blank nodes are too alike to canonicalize (an RDFC-1.0 "
+                "poison graph); give them ids."
+            )
+        return super().hash_n_degree_quads(id_, issuer)
+
+
 def canonicalize(
     document: Mapping[str, Any],
     *,
@@ -534,8 +556,9 @@ def canonicalize(
     """
     processor = _CheckingProcessor()
     options = _options(loader)
-    options.update(algorithm="URDNA2015", format="application/n-quads")
-    nquads = _run(lambda: processor.normalize(document, options))
+    # to_rdf expands first, so the dropped-term checks run as before.
+    dataset = _run(lambda: processor.to_rdf(document, {**options, "produceGeneralizedRdf": False}))
+    nquads = _run(lambda: _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"}))
     if safe and processor.problems:
         located = _locate(document, processor.problems, loader)
         raise UndefinedTermError(_prefixed(located, path_prefix))

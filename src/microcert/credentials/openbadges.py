@@ -91,7 +91,13 @@ def parse_datetime(value: object) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else None
+    if moment.tzinfo is None:
+        return None
+    try:
+        moment.astimezone(UTC)  # a year-1 date with a positive offset cannot be stored
+    except OverflowError:
+        return None
+    return moment
 
 
 def xsd_datetime(moment: datetime) -> str:

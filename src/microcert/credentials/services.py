@@ -37,6 +37,7 @@ from .models import (
     StatusList,
     StatusPurpose,
 )
+from .verification import schema_errors
 
 
 class IssuanceError(ValidationError):
@@ -425,8 +426,12 @@ def _check_vc2_shape(credential: object) -> dict:
             _("@context must be a list that starts with %(url)s.") % {"url": openbadges.VC_V2}
         )
     types = credential.get("type")
-    if not isinstance(types, list) or "VerifiableCredential" not in types:
-        raise IssuanceError(_("type must be a list that includes VerifiableCredential."))
+    if (
+        not isinstance(types, list)
+        or not all(isinstance(t, str) for t in types)
+        or "VerifiableCredential" not in types
+    ):
+        raise IssuanceError(_("type must be a list of names that includes VerifiableCredential."))
     for legacy in ("issuanceDate", "expirationDate"):
         if legacy in credential:
             raise IssuanceError(
@@ -434,7 +439,8 @@ def _check_vc2_shape(credential: object) -> dict:
                 % {"name": legacy}
             )
     subject = credential.get("credentialSubject")
-    if not subject or not isinstance(subject, dict | list):
+    subjects = subject if isinstance(subject, list) else [subject]
+    if not subject or not all(isinstance(s, dict) and s for s in subjects):
         raise IssuanceError(_("credentialSubject is required (an object or a list of objects)."))
     if "proof" in credential:
         raise IssuanceError(_("The credential to issue must not have a proof yet."))
@@ -455,7 +461,12 @@ def _check_vc2_shape(credential: object) -> dict:
 
 
 def credential_issue_document(
-    *, issuer: Issuer, credential: object, actor=None, idempotency_key: str = ""
+    *,
+    issuer: Issuer,
+    credential: object,
+    actor=None,
+    idempotency_key: str = "",
+    via: str = "vc-api",
 ) -> IssuedCredential:
     """Sign a credential given as JSON (the VC-API): Open Badges or any VC 2.0 credential.
 
@@ -480,6 +491,15 @@ def credential_issue_document(
         jsonld.assert_no_dropped_terms(document)
     except jsonld.CredentialFormatError as error:
         raise IssuanceError(str(error)) from error
+    if openbadges.OPEN_BADGE_TYPES & set(document["type"]):
+        # Checked as it will be signed (with a status entry), so nothing invalid is signed.
+        probe = {**document, "credentialStatus": {"id": "urn:x", "type": "x"}, "proof": [{}]}
+        problems = schema_errors(probe)
+        if problems:
+            raise IssuanceError(
+                _("Not a valid Open Badges 3.0 credential: %(problems)s")
+                % {"problems": "; ".join(problems[:5])}
+            )
     entries = [_status_entry_allocate(issuer, issuer_did_value, StatusPurpose.REVOCATION)]
     if issuer.offers_suspension:
         entries.append(_status_entry_allocate(issuer, issuer_did_value, StatusPurpose.SUSPENSION))
@@ -497,24 +517,35 @@ def credential_issue_document(
         revocation = by_purpose.get(StatusPurpose.REVOCATION, (None, None))
         suspension = by_purpose.get(StatusPurpose.SUSPENSION, (None, None))
         valid_until = openbadges.parse_datetime(signed.get("validUntil"))
-        record = IssuedCredential.objects.create(
-            uuid=public_id,
-            issuer=issuer,
-            signing_key=key,
-            document=signed,
-            valid_from=openbadges.parse_datetime(signed["validFrom"]) or now,
-            valid_until=valid_until,
-            revocation_list=revocation[0],
-            revocation_index=revocation[1],
-            suspension_list=suspension[0],
-            suspension_index=suspension[1],
-            idempotency_key=idempotency_key,
-        )
+        try:
+            with transaction.atomic():
+                record = IssuedCredential.objects.create(
+                    uuid=public_id,
+                    issuer=issuer,
+                    signing_key=key,
+                    document=signed,
+                    valid_from=openbadges.parse_datetime(signed["validFrom"]) or now,
+                    valid_until=valid_until,
+                    revocation_list=revocation[0],
+                    revocation_index=revocation[1],
+                    suspension_list=suspension[0],
+                    suspension_index=suspension[1],
+                    idempotency_key=idempotency_key,
+                )
+        except IntegrityError:
+            # A concurrent request with the same idempotency key won the race: answer with
+            # its credential (our status entries stay unused, which is harmless).
+            existing = IssuedCredential.objects.filter(
+                issuer=issuer, idempotency_key=idempotency_key
+            ).first()
+            if not idempotency_key or existing is None:
+                raise
+            return existing
         event_record(
             actor=actor,
             verb="credential.issued",
             target=record,
-            details={"credential_id": signed["id"], "via": "vc-api"},
+            details={"credential_id": signed["id"], "via": via},
         )
     return record
 

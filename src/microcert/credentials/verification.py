@@ -5,13 +5,16 @@ and status lists are read from the database; anything else is fetched over HTTPS
 cache) or taken from documents the caller supplies.
 """
 
+import ipaddress
 import json
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import requests
@@ -99,10 +102,13 @@ def _fetch_json(url: str) -> dict:
     cached = django_cache.get(cache_key)
     if cached is not None:
         return cached
+    _refuse_private_address(url)
     try:
         response = requests.get(
             url,
             timeout=5,
+            # A redirect could lead the server to an internal address: follow none.
+            allow_redirects=False,
             headers={"Accept": "application/did+json, application/ld+json, application/json"},
             stream=True,
         )
@@ -120,6 +126,20 @@ def _fetch_json(url: str) -> dict:
         raise ResolutionError(_("%(url)s is not JSON.") % {"url": url}) from error
     django_cache.set(cache_key, document, settings.CREDENTIALS_REMOTE_CACHE_SECONDS)
     return document
+
+
+def _refuse_private_address(url: str) -> None:
+    """Only public hosts are fetched: the verifier must not become a way into our network."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, 443)}
+    except (OSError, UnicodeError) as error:
+        raise ResolutionError(_("Could not resolve %(host)s.") % {"host": host}) from error
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise ResolutionError(
+                _("%(host)s is not a public address and is not fetched.") % {"host": host}
+            )
 
 
 class Resolver:
@@ -243,7 +263,11 @@ def _check_shape(credential: Any, result: VerificationResult) -> bool:
     if not isinstance(contexts, list) or not contexts or contexts[0] != VC_V2:
         problems.append(_("the first @context must be https://www.w3.org/ns/credentials/v2"))
     types = credential.get("type")
-    if not isinstance(types, list) or "VerifiableCredential" not in types:
+    if (
+        not isinstance(types, list)
+        or not all(isinstance(t, str) for t in types)
+        or "VerifiableCredential" not in types
+    ):
         problems.append(_("type must be a list that includes VerifiableCredential"))
     if _issuer_id(credential) is None:
         problems.append(_("issuer must be a URL or an object with an id"))
@@ -391,7 +415,13 @@ def _check_status(credential: Mapping, resolver: Resolver, result: VerificationR
                     % {"why": "; ".join(proof_check.errors)}
                 )
             is_set = statuslist.get_bit(statuslist.decode(subject.get("encodedList")), index)
-        except (ValueError, IndexError, ResolutionError, statuslist.EncodedListError) as error:
+        except (
+            TypeError,
+            ValueError,
+            IndexError,
+            ResolutionError,
+            statuslist.EncodedListError,
+        ) as error:
             result.add(name, False, _("Status could not be checked: %(why)s") % {"why": error})
             continue
         if is_set and purpose == "revocation":
@@ -445,9 +475,9 @@ def verify_presentation(
     """A presentation verifies when its own proof (if any) is valid for the holder, matches
     the expected challenge and domain, and every credential in it verifies."""
     result = VerificationResult()
-    if not isinstance(presentation, Mapping) or "VerifiablePresentation" not in (
-        presentation.get("type") or []
-    ):
+    types = presentation.get("type") if isinstance(presentation, Mapping) else None
+    types = types if isinstance(types, list) else [types]
+    if not isinstance(presentation, Mapping) or "VerifiablePresentation" not in types:
         result.add("format", False, _("A presentation must have the type VerifiablePresentation."))
         return result
     resolver = Resolver(documents, allow_network=allow_network)
@@ -505,6 +535,10 @@ def _check_presentation_proof(
         result.add("proof", False, str(error))
         return
     failed = [outcome.reason for outcome in outcomes if not outcome.valid]
+    holder = presentation.get("holder")
+    holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
+    if holder_id and any(o.controller != holder_id for o in outcomes if o.valid):
+        failed.append(_("The presentation was signed by someone other than its holder."))
     if failed or not outcomes:
         result.add("proof", False, "; ".join(failed) or _("no proof could be checked"))
     else:

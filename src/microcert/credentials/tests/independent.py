@@ -40,7 +40,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 VERIFIERS_DIR = PROJECT_ROOT / "tools" / "verifiers"
-STANDARDS_DIR = PROJECT_ROOT.parent / "shared" / "standards"
+from microcert.credentials.tests.standards import STANDARDS_DIR  # noqa: E402
 
 OB3_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"

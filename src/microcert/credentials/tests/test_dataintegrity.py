@@ -24,8 +24,8 @@ from microcert.credentials.multikey import (
     public_key_from_verification_method,
     resolve_did_key_verification_method,
 )
+from microcert.credentials.tests.standards import STANDARDS_DIR as STANDARDS
 
-STANDARDS = Path(__file__).resolve().parents[4] / ".." / "shared" / "standards"
 W3C = STANDARDS / "w3c-vc-di-eddsa"
 
 

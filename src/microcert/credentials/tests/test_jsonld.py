@@ -4,7 +4,6 @@ import copy
 import hashlib
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from pyld import jsonld as pyld_jsonld
@@ -23,7 +22,7 @@ from microcert.credentials.jsonld import (
 )
 
 # Test data shared by the project, beside the repository (not shipped in the product).
-STANDARDS = Path(__file__).resolve().parents[4] / ".." / "shared" / "standards"
+from microcert.credentials.tests.standards import STANDARDS_DIR as STANDARDS
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -286,3 +285,12 @@ def test_a_protected_term_cannot_be_redefined():
 
     with pytest.raises(jsonld.JsonLdError, match="protected term redefinition"):
         canonicalize(document)
+
+
+def test_a_poison_graph_of_look_alike_blank_nodes_is_refused_quickly():
+    names = [{"https://schema.org/name": "x"} for _ in range(9)]
+    clique = {"https://schema.org/knows": names}
+    document = {"https://schema.org/knows": [clique, copy.deepcopy(clique)]}
+    # Unbounded, this document takes minutes; the budget refuses it instead.
+    with pytest.raises(jsonld.JsonLdError, match="too alike"):
+        jsonld.canonicalize(document, safe=False)

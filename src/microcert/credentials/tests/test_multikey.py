@@ -1,7 +1,6 @@
 """Ed25519 keys as W3C Multikey, and did:key."""
 
 import json
-from pathlib import Path
 
 import base58
 import pytest
@@ -22,8 +21,7 @@ from microcert.credentials.multikey import (
     resolve_did_key,
     resolve_did_key_verification_method,
 )
-
-STANDARDS = Path(__file__).resolve().parents[4] / ".." / "shared" / "standards"
+from microcert.credentials.tests.standards import STANDARDS_DIR as STANDARDS
 
 W3C_KEY_PAIR = json.loads((STANDARDS / "w3c-vc-di-eddsa" / "keyPair.json").read_text())
 PUBLIC = W3C_KEY_PAIR["publicKeyMultibase"]

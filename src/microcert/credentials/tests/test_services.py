@@ -299,3 +299,65 @@ def test_the_event_log_cannot_be_rewritten_by_a_revocation(world):
         ).count()
         == 2
     )
+
+
+# --- VC-API documents ---------------------------------------------------------------------
+
+
+def plain_credential(**changes) -> dict:
+    credential = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://www.w3.org/ns/credentials/examples/v2",
+        ],
+        "type": ["VerifiableCredential", "ExampleAlumniCredential"],
+        "credentialSubject": {"id": "did:example:abc", "alumniOf": "Example University"},
+    }
+    credential.update(changes)
+    return credential
+
+
+def test_a_plain_vc2_credential_is_issued_with_our_issuer_id_and_status(world):
+    record = services.credential_issue_document(issuer=world.hust, credential=plain_credential())
+    document = record.document
+    assert document["issuer"]["id"] == services.issuer_did(world.hust)
+    assert document["credentialStatus"]["statusPurpose"] == "revocation"
+    assert document["id"] == f"urn:uuid:{record.uuid}"
+    assert verify_credential(document, allow_network=False).verified
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"credentialSubject": [1, 2]}, "credentialSubject"),
+        ({"type": [{"a": 1}, "VerifiableCredential"]}, "type must"),
+        ({"validFrom": "0001-01-01T00:00:00+01:00"}, "validFrom"),
+        ({"issuanceDate": "2020-01-01T00:00:00Z"}, "VC 1.1"),
+        ({"issuer": "did:web:someone.else"}, "issues as"),
+        (
+            {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiableCredential"],
+                "credentialSubject": {"id": "did:example:abc", "madeUp": 1},
+            },
+            "madeUp",
+        ),
+        (
+            {
+                "@context": [
+                    "https://www.w3.org/ns/credentials/v2",
+                    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                ],
+                "type": ["VerifiableCredential", "OpenBadgeCredential"],
+                "credentialSubject": {"type": ["AchievementSubject"]},
+            },
+            "Not a valid Open Badges",
+        ),
+    ],
+)
+def test_what_is_not_a_valid_credential_is_refused_with_the_reason(world, changes, message):
+    with pytest.raises(services.IssuanceError, match=message):
+        services.credential_issue_document(
+            issuer=world.hust, credential=plain_credential(**changes)
+        )
+    assert not IssuedCredential.objects.exists()

@@ -165,3 +165,78 @@ def test_a_credential_with_a_broken_part_fails_and_never_raises(world_credential
 @pytest.fixture
 def world_credential(world):
     return world.issue().document
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"type": [{"x": 1}, "VerifiableCredential"]},
+        {"credentialStatus": {"type": "BitstringStatusListEntry", "statusListIndex": None}},
+        {"credentialStatus": {"type": "BitstringStatusListEntry", "statusListIndex": [1]}},
+    ],
+)
+def test_odd_shapes_fail_with_a_reason_instead_of_raising(world_credential, change):
+    result = verification.verify_credential({**world_credential, **change}, allow_network=False)
+    assert not result.verified and result.errors
+
+
+@pytest.mark.parametrize("kind", [5, None, {"a": 1}, ["VerifiablePresentation"]])
+def test_presentations_of_any_shape_get_an_answer(db, kind):
+    result = verification.verify_presentation({"type": kind, "verifiableCredential": 3})
+    assert not result.verified
+
+
+def test_a_presentation_signed_by_someone_other_than_its_holder_fails(world_credential, world):
+    from microcert.credentials import dataintegrity, multikey
+
+    key = multikey.generate_private_key()
+    signer = multikey.did_key_from_public_key(key.public_key())
+    presentation = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+        "verifiableCredential": [world_credential],
+    }
+    signed = dataintegrity.sign(
+        presentation,
+        private_key=key,
+        verification_method=multikey.did_key_verification_method(signer),
+        proof_purpose="authentication",
+        challenge="c-1",
+    )
+    result = verification.verify_presentation(signed, challenge="c-1", allow_network=False)
+    assert not result.verified
+    assert "other than its holder" in " ".join(result.errors)
+    signed_by_holder = dataintegrity.sign(
+        {**presentation, "holder": signer},
+        private_key=key,
+        verification_method=multikey.did_key_verification_method(signer),
+        proof_purpose="authentication",
+        challenge="c-1",
+    )
+    assert verification.verify_presentation(
+        signed_by_holder, challenge="c-1", allow_network=False
+    ).verified
+    wrong_challenge = verification.verify_presentation(
+        signed_by_holder, challenge="c-2", allow_network=False
+    )
+    assert not wrong_challenge.verified
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/did.json",
+        "https://localhost/x",
+        "https://10.1.2.3/status",
+        "https://[::1]/x",
+    ],
+)
+def test_private_and_loopback_addresses_are_never_fetched(db, url):
+    with pytest.raises(verification.ResolutionError, match="not a public address"):
+        verification.Resolver().document(url)
+
+
+def test_plain_http_is_never_fetched(db):
+    with pytest.raises(verification.ResolutionError, match="Only HTTPS"):
+        verification.Resolver().document("http://example.org/did.json")
