@@ -11,6 +11,16 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PUBLIC_BASE_URL = "https://microcert.test"
 
 
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request to a /vi/ page must not leave Vietnamese active for the next test."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def shipped_frameworks(db):
     from microcert.frameworks.services import framework_load_shipped
