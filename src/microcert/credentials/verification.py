@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from . import dataintegrity, did, multikey, statuslist
 from .jsonld import CredentialFormatError
 from .models import Issuer, StatusList
+from .openbadges import parse_datetime
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "ob_v3p0_achievementcredential_schema.json"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -235,16 +236,6 @@ def own_did_document(slug: str) -> dict:
 # --- verification ------------------------------------------------------------------------
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
-
-
 def _issuer_id(credential: Mapping) -> str | None:
     issuer = credential.get("issuer")
     if isinstance(issuer, str):
@@ -274,7 +265,7 @@ def _check_shape(credential: Any, result: VerificationResult) -> bool:
     if not isinstance(credential.get("credentialSubject"), Mapping | list):
         problems.append(_("credentialSubject is missing"))
     for name in ("validFrom", "validUntil"):
-        if name in credential and _parse_time(credential[name]) is None:
+        if name in credential and parse_datetime(credential[name]) is None:
             problems.append(_("%(name)s is not a date-time with a time zone") % {"name": name})
     if problems:
         result.add("format", False, "; ".join(problems))
@@ -366,8 +357,8 @@ def _check_proofs(credential: Mapping, resolver: Resolver, result: VerificationR
 
 
 def _check_dates(credential: Mapping, result: VerificationResult, now: datetime) -> None:
-    valid_from = _parse_time(credential.get("validFrom"))
-    valid_until = _parse_time(credential.get("validUntil"))
+    valid_from = parse_datetime(credential.get("validFrom"))
+    valid_until = parse_datetime(credential.get("validUntil"))
     if valid_from and valid_from > now:
         result.add(
             "validity", False, _("Not valid before %(date)s.") % {"date": valid_from.isoformat()}
