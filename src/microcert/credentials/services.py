@@ -227,6 +227,23 @@ def _status_entry_allocate(issuer: Issuer, issuer_did_value: str, purpose: str):
     return status_list, index
 
 
+def _status_entries_allocate(issuer: Issuer, issuer_did_value: str) -> list:
+    """A revocation entry, and a suspension entry when the issuer offers suspension."""
+    purposes = [StatusPurpose.REVOCATION]
+    if issuer.offers_suspension:
+        purposes.append(StatusPurpose.SUSPENSION)
+    return [_status_entry_allocate(issuer, issuer_did_value, purpose) for purpose in purposes]
+
+
+def _status_fields(entries: list) -> dict:
+    """The IssuedCredential fields that record where its status entries are."""
+    fields: dict = {}
+    for status_list, index in entries:
+        fields[f"{status_list.purpose}_list"] = status_list
+        fields[f"{status_list.purpose}_index"] = index
+    return fields
+
+
 def _status_bit_set(status_list: StatusList, index: int, value: bool) -> None:
     status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
     status_list.bits = statuslist.set_bit(bytes(status_list.bits), index, value)
@@ -324,9 +341,7 @@ def credential_issue(
 
     key = issuer.keys.get(retired_at__isnull=True)
     issuer_did_value = issuer_did(issuer, key)
-    entries = [_status_entry_allocate(issuer, issuer_did_value, StatusPurpose.REVOCATION)]
-    if issuer.offers_suspension:
-        entries.append(_status_entry_allocate(issuer, issuer_did_value, StatusPurpose.SUSPENSION))
+    entries = _status_entries_allocate(issuer, issuer_did_value)
 
     with transaction.atomic():
         public_id = uuid.uuid4()
@@ -358,9 +373,6 @@ def credential_issue(
             version, award, parts=[(p.document["id"], p.document["name"]) for p in parts]
         )
         signed = _sign(unsigned, issuer=issuer, key=key)
-        by_purpose = {sl.purpose: (sl, index) for sl, index in entries}
-        revocation = by_purpose.get(StatusPurpose.REVOCATION, (None, None))
-        suspension = by_purpose.get(StatusPurpose.SUSPENSION, (None, None))
         credential = IssuedCredential.objects.create(
             uuid=public_id,
             issuer=issuer,
@@ -372,10 +384,7 @@ def credential_issue(
             language=language,
             valid_from=valid_from,
             valid_until=valid_until,
-            revocation_list=revocation[0],
-            revocation_index=revocation[1],
-            suspension_list=suspension[0],
-            suspension_index=suspension[1],
+            **_status_fields(entries),
             idempotency_key=idempotency_key,
         )
         if parts:
@@ -500,9 +509,7 @@ def credential_issue_document(
                 _("Not a valid Open Badges 3.0 credential: %(problems)s")
                 % {"problems": "; ".join(problems[:5])}
             )
-    entries = [_status_entry_allocate(issuer, issuer_did_value, StatusPurpose.REVOCATION)]
-    if issuer.offers_suspension:
-        entries.append(_status_entry_allocate(issuer, issuer_did_value, StatusPurpose.SUSPENSION))
+    entries = _status_entries_allocate(issuer, issuer_did_value)
     statuses = [
         openbadges.StatusEntry(sl.purpose, index, status_list_url(sl)).as_json()
         for sl, index in entries
@@ -513,9 +520,6 @@ def credential_issue_document(
             signed = _sign(document, issuer=issuer, key=key)
         except jsonld.CredentialFormatError as error:
             raise IssuanceError(str(error)) from error
-        by_purpose = {sl.purpose: (sl, index) for sl, index in entries}
-        revocation = by_purpose.get(StatusPurpose.REVOCATION, (None, None))
-        suspension = by_purpose.get(StatusPurpose.SUSPENSION, (None, None))
         valid_until = openbadges.parse_datetime(signed.get("validUntil"))
         try:
             with transaction.atomic():
@@ -526,10 +530,7 @@ def credential_issue_document(
                     document=signed,
                     valid_from=openbadges.parse_datetime(signed["validFrom"]) or now,
                     valid_until=valid_until,
-                    revocation_list=revocation[0],
-                    revocation_index=revocation[1],
-                    suspension_list=suspension[0],
-                    suspension_index=suspension[1],
+                    **_status_fields(entries),
                     idempotency_key=idempotency_key,
                 )
         except IntegrityError:
