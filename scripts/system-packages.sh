@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the platform needs beyond Python: fonts for PDF certificates.
+# Debian packages the platform needs beyond Python: fonts for PDF certificates, and
+# Chromium for the browser tests.
 # Installs only what is missing; needs root (or sudo) the first time.
 set -euo pipefail
-packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0)
+packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "microcert.frameworks",
     "microcert.catalog",
     "microcert.credentials",
+    "microcert.learning",
     "microcert.web",
     "microcert.demo",
 ]
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "microcert.learning.context_processors.roles",
             ],
         },
     },
@@ -176,6 +178,11 @@ STORAGES = {
 }
 # Uploaded files live outside the web root and are only ever served through permission checks.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+
+# Evidence uploads: the largest file a teacher may submit (bytes).
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# PD plans are due by this day of the year (MM-DD) where no country deadline is set.
+PD_PLAN_DEFAULT_DEADLINE = env.str("PD_PLAN_DEFAULT_DEADLINE", default="12-31")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

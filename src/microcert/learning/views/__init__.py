@@ -1,0 +1,1 @@
+"""Pages of the teacher's journey, one module per audience."""

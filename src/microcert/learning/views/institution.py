@@ -1,0 +1,5 @@
+"""Pages for the institution."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
