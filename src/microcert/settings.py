@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "microcert.catalog",
     "microcert.credentials",
     "microcert.learning",
+    "microcert.lms",
     "microcert.web",
     "microcert.demo",
 ]

@@ -6,11 +6,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from microcert.web import views as web_views
+from microcert.web.api import api
 
 urlpatterns = [
     path("ims/case/v1p1/", include("microcert.frameworks.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", web_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("lti/", include("microcert.lms.urls")),
     # DID documents, status lists, the W3C VC-API: stable addresses without a language.
     path("", include("microcert.credentials.api_urls")),
 ]
