@@ -29,7 +29,15 @@ from microcert.network.models import Agreement, Organisation
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "microcert-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
 SUPERUSER_EMAIL = "admin@microcert.example"
-MANAGED_APPS = ["accounts", "network", "frameworks", "catalog", "credentials", "core"]
+MANAGED_APPS = [
+    "accounts",
+    "network",
+    "frameworks",
+    "catalog",
+    "credentials",
+    "learning",
+    "core",
+]
 
 
 @dataclass
@@ -219,9 +227,64 @@ def demo_load(*, credentials: bool = True) -> DemoReport:
     _people(network, organisations, report)
     _agreements(network, organisations, report)
     _catalogue(_load("catalogue.json"), organisations, report)
+    _learning(_load("learning.json"), report)
     if credentials:
         _credentials(organisations, report)
     return report
+
+
+def _learning(data: dict, report: DemoReport) -> None:
+    """Plan deadlines, assessment policies and knowledge checks."""
+    from microcert.learning.models import (
+        AssessmentPolicy,
+        KnowledgeChoice,
+        KnowledgeQuestion,
+        PlanDeadline,
+    )
+
+    for row in data["plan_deadlines"]:
+        _deadline, created = PlanDeadline.objects.get_or_create(
+            country=row["country"], defaults={"month": row["month"], "day": row["day"]}
+        )
+        if created:
+            report.count("PD plan deadlines")
+
+    def published(slug: str) -> SpecificationVersion:
+        return SpecificationVersion.objects.get(
+            micro_credential__slug=slug, status=SpecificationVersion.Status.PUBLISHED
+        )
+
+    for row in data["assessment_policies"]:
+        _policy, created = AssessmentPolicy.objects.get_or_create(
+            version=published(row["micro_credential"]),
+            defaults={
+                "second_review": row["second_review"],
+                "knowledge_check_pass_mark": row["knowledge_check_pass_mark"],
+            },
+        )
+        if created:
+            report.count("assessment policies")
+    for slug, questions in data["knowledge_checks"].items():
+        version = published(slug)
+        if version.knowledge_questions.exists():
+            continue
+        for position, row in enumerate(questions):
+            question = KnowledgeQuestion.objects.create(
+                version=version, position=position, **_translated("text", row["text"])
+            )
+            for choice_position, choice in enumerate(row["choices"]):
+                KnowledgeChoice.objects.create(
+                    question=question,
+                    position=choice_position,
+                    is_correct=choice["correct"],
+                    **_translated("text", choice["text"]),
+                )
+            report.count("knowledge-check questions")
+
+
+def _translated(field_name: str, texts: dict[str, str]) -> dict[str, str]:
+    """A translation object as modeltranslation's per-language fields."""
+    return {f"{field_name}_{code.replace('-', '_')}": text for code, text in texts.items()}
 
 
 # Who holds what in the demo: Lan holds four parts of the pathway (so its certificate is
