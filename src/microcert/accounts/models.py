@@ -1,5 +1,7 @@
 """People: an e-mail identity, the legal name as it must appear on credentials, a language."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -94,3 +96,38 @@ class LegalNameChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_name or '∅'} → {self.new_name}"
+
+
+class PersonalToken(models.Model):
+    """A bearer token with which a person's own programs call the REST API as that person.
+
+    Only the SHA-256 of the token is kept; the token itself is shown once, when it is made.
+    A token stops working when it expires, when it is revoked, or when its person is
+    deactivated.
+    """
+
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="personal_tokens"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    token_hash = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("personal API token")
+        verbose_name_plural = _("personal API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.name}"
+
+    def is_usable(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > now)
+            and self.person.is_active
+        )
