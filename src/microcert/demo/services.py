@@ -230,6 +230,7 @@ def demo_load(*, credentials: bool = True) -> DemoReport:
     _learning(_load("learning.json"), report)
     if credentials:
         _credentials(organisations, report)
+        _journeys(report)
     return report
 
 
@@ -322,3 +323,89 @@ def _credentials(organisations: dict[str, Organisation], report: DemoReport) -> 
             idempotency_key=key,
         )
         report.count("credentials")
+
+
+# Hùng's journey under way: a completed self-assessment, a plan waiting for HUST's approval, and
+# an attempt at the generative-AI micro-credential waiting in an assessor's queue.
+HUNG_LEVELS = {"1": "B1", "2": "A2", "3": "B2", "4": "A2", "5": "B1", "6": "B2"}
+HUNG_REFLECTION = (
+    "In the spring semester I allowed students to use a chatbot for the first draft of their "
+    "case analysis, provided they kept the conversation and marked what they changed. The "
+    "marking rubric rewarded the quality of their revisions rather than the first draft. Most "
+    "students revised substantially; a few pasted the answer unchanged and lost marks on "
+    "justification. Next time I will add a short oral check on the revisions."
+)
+
+
+def _demo_pdf(title: str, body: str) -> bytes:
+    from django.utils.html import escape
+    from weasyprint import HTML
+
+    return HTML(string=f"<h1>{escape(title)}</h1><p>{escape(body)}</p>").write_pdf()
+
+
+def _journeys(report: DemoReport) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from microcert.catalog.models import Offering
+    from microcert.frameworks.models import CompetencyFramework
+    from microcert.learning import services as learning
+    from microcert.learning.models import SelfAssessment
+
+    hung = User.objects.get(email="hung.le@hust.example")
+    if SelfAssessment.objects.filter(person=hung).exists():
+        return
+    hust = Organisation.objects.get(slug="hust")
+    framework = CompetencyFramework.objects.get(slug="digcompedu", status="published")
+    assessment = learning.self_assessment_start(person=hung, framework=framework)
+    learning.self_assessment_answer(
+        assessment=assessment,
+        answers={
+            c.code: HUNG_LEVELS[c.area.code] for c in learning.assessable_competences(framework)
+        },
+        actor=hung,
+    )
+    learning.self_assessment_complete(assessment=assessment, actor=hung)
+    report.count("self-assessments")
+
+    plan = learning.pd_plan_create(teacher=hung, organisation=hust, year=2027, actor=hung)
+    for slug, hours in (
+        ("use-generative-ai-responsibly-in-assessment", 20),
+        ("assess-learning-from-process-performance", 30),
+    ):
+        learning.pd_plan_set_item(
+            plan=plan,
+            micro_credential=MicroCredential.objects.get(slug=slug),
+            planned_hours=hours,
+            actor=hung,
+        )
+    learning.pd_plan_submit(plan=plan, actor=hung, today=datetime.date(2027, 1, 15))
+    report.count("PD plans")
+
+    offering = Offering.objects.get(
+        version__micro_credential__slug="use-generative-ai-responsibly-in-assessment",
+        host=hust,
+    )
+    enrolment = learning.enrolment_create(
+        offering=offering, teacher=hung, actor=hung, today=offering.starts_on
+    )
+    submission = learning.submission_start(enrolment=enrolment, actor=hung)
+    for requirement in submission.version.evidence_requirements.filter(kind="file"):
+        learning.evidence_add_file(
+            submission=submission,
+            requirement=requirement,
+            upload=SimpleUploadedFile(
+                f"{requirement.title_en}.pdf",
+                _demo_pdf(requirement.title_en, requirement.description_en),
+            ),
+            actor=hung,
+        )
+    answers = {
+        str(q.pk): q.choices.filter(is_correct=True).first().pk
+        for q in submission.version.knowledge_questions.all()
+    }
+    learning.submission_save_draft(
+        submission=submission, reflection=HUNG_REFLECTION, knowledge_answers=answers, actor=hung
+    )
+    learning.submission_submit(submission=submission, actor=hung)
+    report.count("submissions in review")
