@@ -49,6 +49,8 @@ run: demo
 	@echo "    catalogue:   http://$(HOST):$(PORT)/en/   (also /vi/, /zh-hans/, /fr/)"
 	@echo "    frameworks:  http://$(HOST):$(PORT)/en/frameworks/"
 	@echo "    CASE 1.1:    http://$(HOST):$(PORT)/ims/case/v1p1/CFDocuments"
+	@echo "    teachers:    http://$(HOST):$(PORT)/en/learn/   assessors: /en/review/   institutions: /en/institution/"
+	@echo "    REST API:    http://$(HOST):$(PORT)/api/v1/openapi.json"
 	@echo "    admin:       http://$(HOST):$(PORT)/en/admin/"
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
