@@ -33,6 +33,13 @@ class CriterionRow:
     comment: forms.BoundField
 
 
+def role_label(review: Review) -> str:
+    """How a review is named beside others: the first one is the "first review"."""
+    if review.role == Review.Role.FIRST:
+        return str(_("First review"))
+    return str(review.get_role_display())
+
+
 class ReviewForm(forms.Form):
     """The judgement on one submission: a level per rubric criterion, an optional comment on
     each, written feedback, the decision and, for a resubmission, what to fix."""
@@ -102,6 +109,21 @@ class ReviewForm(forms.Form):
             if self.cleaned_data.get(self.comment_name(c))
         }
 
+    def problems(self) -> list[tuple[str, str, str]]:
+        """``(anchor, label, message)`` for each field with an error, in the order of the
+        page, for the summary at its top."""
+        names: list[str] = []
+        for criterion in self.criteria:
+            names += [self.score_name(criterion), self.comment_name(criterion)]
+        names += ["feedback", "decision", "to_fix"]
+        anchors = {self.score_name(c): f"criterion-{c.pk}" for c in self.criteria}
+        anchors["decision"] = "decision"
+        return [
+            (anchors.get(name) or self[name].auto_id, str(self[name].label), error)
+            for name in names
+            for error in self.errors.get(name, [])
+        ]
+
     def rows(self, earlier: Iterable[Review] = ()) -> list[CriterionRow]:
         """The rubric table: each criterion with its levels, which one is chosen, and which
         earlier reviews chose each level."""
@@ -109,7 +131,7 @@ class ReviewForm(forms.Form):
         for review in earlier:
             for score in review.scores.all():
                 marks.setdefault((score.criterion_id, score.level_id), []).append(
-                    str(review.get_role_display())
+                    role_label(review)
                 )
         rows = []
         for criterion in self.criteria:

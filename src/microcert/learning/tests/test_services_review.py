@@ -264,7 +264,9 @@ def test_a_pass_needs_the_knowledge_check_passed(world):
 
 @pytest.fixture
 def double_review(world):
-    AssessmentPolicy.objects.create(version=world.version(), second_review=True)
+    AssessmentPolicy.objects.update_or_create(
+        version=world.version(), defaults={"second_review": True}
+    )
     moderator = b.make_assessor("moderator@centre.example", "centre", name="Claire Martin")
     return b.submission_in_review(world.lan), moderator
 
@@ -321,7 +323,9 @@ def test_disagreeing_reviews_go_to_a_moderator_whose_decision_is_final(world, do
     "with no open review, and awaiting_assessor() lists only status 'submitted'.",
 )
 def test_a_second_review_nobody_can_take_waits_for_a_programme_manager(world):
-    AssessmentPolicy.objects.create(version=world.version(), second_review=True)
+    AssessmentPolicy.objects.update_or_create(
+        version=world.version(), defaults={"second_review": True}
+    )
     _only_assessor(world.mona)
     submission = b.submission_in_review(world.lan)
     b.complete(b.open_review(submission), "pass")

@@ -302,7 +302,9 @@ def test_a_completed_review_is_read_only(client, review):
 
 
 def test_blind_second_review_then_moderation(client, world):
-    AssessmentPolicy.objects.create(version=world.version(), second_review=True)
+    AssessmentPolicy.objects.update_or_create(
+        version=world.version(), defaults={"second_review": True}
+    )
     moderator = b.make_assessor("moderator@centre.example", "centre", name="Claire Martin")
     submission = b.submission_in_review(world.lan)
     first = b.open_review(submission)

@@ -178,7 +178,7 @@ def review(request: HttpRequest, uuid) -> HttpResponse:
             "has_reflection_requirement": EvidenceRequirement.Kind.REFLECTION in kinds,
             "level_columns": max((len(c.levels.all()) for c in criteria), default=1),
             "last_attempt": submission.attempt >= submission.version.max_attempts,
-            "has_field_errors": bool(form and any(k != "__all__" for k in form.errors)),
+            "problems": form.problems() if form and form.errors else [],
         },
         status=status,
     )
