@@ -1,10 +1,307 @@
-"""The REST API, version 1, described by OpenAPI 3 at /api/v1/openapi.json."""
+"""The REST API, version 1, described by OpenAPI 3 at /api/v1/openapi.json.
 
-from ninja import NinjaAPI
+Callers authenticate with a personal token (``Authorization: Bearer <token>``, made with
+``create_personal_token``) or, from the platform's own pages, with the browser session, which
+must then send the CSRF token on unsafe methods. Every answer is JSON; every refusal is a 4xx
+with ``{"detail": …}`` (see ``API_DESCRIPTION`` for the rules).
+"""
 
-api = NinjaAPI(
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, URLResolver, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from microcert.accounts import services as account_services
+from microcert.learning.api import router as learning_router
+from microcert.learning.api_schemas import ErrorOut, OrganisationRef
+from microcert.network import selectors as network_selectors
+
+logger = logging.getLogger(__name__)
+
+API_DESCRIPTION = """\
+The teacher's journey of the micro-certification programme: self-assessment against a
+competence framework, a yearly professional-development plan approved by the institution,
+enrolment in offerings, evidence and its review against a public rubric, and the Open Badges
+3.0 credential a pass awards.
+
+**Authentication.** Send a personal token as `Authorization: Bearer <token>` (an
+administrator makes one with `manage.py create_personal_token EMAIL --name NAME`; it is shown
+once). Calls act as the token's person, with that person's permissions. Pages of the platform
+itself may call the API with the browser session instead; unsafe methods (POST, PUT, PATCH,
+DELETE) then need the CSRF token in the `X-CSRFToken` header. A bearer token is never subject
+to CSRF. Without valid credentials the answer is 401.
+
+**Errors.** Every refusal is JSON with a `detail` message in the language of
+`Accept-Language` (English, Vietnamese, Simplified Chinese, French):
+
+* 400: the request's content is refused (an unknown competence code, hours out of range, a
+  file that is not an accepted type, a body that is not valid JSON);
+* 401: no credentials, or a token that is unknown, expired or revoked;
+* 403: the caller may see the resource but not do this, or their role does not allow the
+  operation (a teacher approving a plan; CSRF check failed for a session);
+* 404: nothing with this identifier exists *or is visible to the caller*: someone else's
+  plan, self-assessment or submission answers exactly like one that does not exist;
+* 409: the resource's present state does not allow the step (submitting an attempt that still
+  misses evidence, changing a submitted plan, completing a review twice);
+* 413: the body is larger than the platform accepts (files are limited separately);
+* 422: the request does not fit the operation's schema (a missing field, a wrong type);
+  `detail` is then a list with one entry per problem (`loc`, `msg`, `type`).
+
+An unknown address answers 404 and a method an address does not take 405, both in JSON.
+
+Resources are identified by UUID, states by stable codes, dates and times are ISO 8601.
+Lists are paginated with `limit` (1–100, default 20) and `offset`, and answer
+`{"count", "limit", "offset", "items"}`.
+"""
+
+
+# --- Authentication ---------------------------------------------------------------------------
+
+
+class BearerToken(HttpBearer):
+    """A personal token: ``Authorization: Bearer <token>``."""
+
+    openapi_bearerFormat = "personal token"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        person = account_services.personal_token_authenticate(token.strip())
+        if person is None:
+            # A token was presented and is no good: say so rather than fall back on a session.
+            raise AuthenticationError(401, _("This token is unknown, expired or revoked."))
+        request.user = person
+        return person
+
+
+class SessionCookie(APIKeyCookie):
+    """The browser session of a signed-in person (the platform's own pages). Unsafe methods
+    must carry the CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None  # nobody signed in: nothing to protect, the answer is 401
+        if check_csrf(request):
+            raise HttpError(
+                403,
+                _(
+                    "CSRF check failed: a signed-in browser must send the csrftoken cookie's "
+                    "value in the X-CSRFToken header."
+                ),
+            )
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
+
+
+# --- The API ----------------------------------------------------------------------------------
+
+
+def _json_error(status: int, message: str, headers: dict[str, str] | None = None) -> JsonResponse:
+    response = JsonResponse(
+        {"detail": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _jsonify(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Keep answers JSON where django-ninja would fall back on Django's HTML or plain text:
+    a method an address does not answer (405) and a raised 404."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return _not_found(request)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response.get("Allow", "")
+            return _json_error(
+                405,
+                _("%(method)s is not allowed here; use %(allowed)s.")
+                % {"method": request.method, "allowed": allowed},
+                {"Allow": allowed},
+            )
+        return response
+
+    return wrapper
+
+
+@csrf_exempt
+def _not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return _json_error(
+        404,
+        _("There is nothing at this address; the API is described at %(url)s.")
+        % {"url": "/api/v1/openapi.json"},
+    )
+
+
+class Api(NinjaAPI):
+    """NinjaAPI whose every address answers JSON, including unknown ones."""
+
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _jsonify(pattern.callback)
+        return [*patterns, re_path(r"^.*$", _not_found, name="not-found")]
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        return operation.view_func.__name__
+
+
+api = Api(
     title="microcert API",
     version="1",
+    description=API_DESCRIPTION,
     urls_namespace="api-v1",
     docs_url=None,
+    auth=[BearerToken(), SessionCookie()],
 )
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = exc.message
+    if message == "Unauthorized":  # django-ninja's default: nothing was presented
+        message = _(
+            "Authentication required: send Authorization: Bearer <personal token>, or sign in."
+        )
+    response = api.create_response(request, {"detail": message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="microcert"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = _("The body is not valid JSON; send a JSON object as application/json.")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "detail": _("The request body is larger than %(limit)s bytes.")
+            % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        },
+        status=413,
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("The request is malformed and was refused.")}, status=400
+    )
+
+
+@api.exception_handler(ValidationError)
+def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # The workflows' refusals (LearningError) that an operation did not map itself, and the
+    # other services' ValidationErrors: the request, as sent, cannot be carried out.
+    return api.create_response(request, {"detail": _messages(exc)}, status=400)
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def _gone(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("It no longer exists; it may have just been removed.")}, status=404
+    )
+
+
+@api.exception_handler(IntegrityError)
+def _clash(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("A change made at the same moment conflicts with this one; try again.")},
+        status=409,
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unexpected error in %s %s", request.method, request.path)
+    return api.create_response(
+        request, {"detail": _("Something went wrong on our side; it has been logged.")}, status=500
+    )
+
+
+# --- Me ---------------------------------------------------------------------------------------
+
+
+class RoleOut(Schema):
+    role: str
+    organisation: OrganisationRef
+
+
+class MeOut(Schema):
+    uuid: UUID
+    email: str
+    legal_name: str
+    display_name: str
+    preferred_language: str
+    roles: list[RoleOut]
+
+
+@api.get(
+    "/me",
+    response={200: MeOut, 401: ErrorOut},
+    summary="Who I am",
+    tags=["me"],
+)
+def me(request: HttpRequest) -> dict:
+    """The caller: their names as credentials carry them, language and current roles."""
+    person = request.user
+    return {
+        "uuid": person.uuid,
+        "email": person.email,
+        "legal_name": person.legal_name,
+        "display_name": person.display_name,
+        "preferred_language": person.preferred_language,
+        "roles": [
+            {
+                "role": affiliation.role,
+                "organisation": {
+                    "uuid": affiliation.organisation.uuid,
+                    "slug": affiliation.organisation.slug,
+                    "name": affiliation.organisation.name,
+                },
+            }
+            for affiliation in network_selectors.active_affiliations(person).order_by("pk")
+        ],
+    }
+
+
+api.add_router("/", learning_router)
