@@ -191,14 +191,19 @@ def bar_chart(
     chart_id: str = "bars",
     missing: str = "–",
 ) -> SafeString:
-    """Horizontal bars, one per point, under their group's heading, on a level scale."""
+    """Horizontal bars, one per point, under their group's heading, on a level scale.
+
+    Narrow on purpose (400 units wide, 13-unit text) so it stays legible on a phone."""
     steps = max(len(scale), 1)
-    width = 520.0
-    left, right = 8.0, 40.0
+    width = 400.0
+    left, right = 4.0, 30.0
     track = width - left - right
     top = 24.0
-    row, bar, heading = 38.0, 12.0, 30.0
-    height = top + sum(heading + row * len(g.points) for g in groups) + 8
+    line, bar, gap, heading = 16.0, 12.0, 10.0, 30.0
+    labels = {id(p): _wrap(p.label, 48, 2) for g in groups for p in g.points}
+    height = top + 8
+    for group in groups:
+        height += heading + sum(len(labels[id(p)]) * line + 4 + bar + gap for p in group.points)
     flat = [p for g in groups for p in g.points]
     parts = [
         _open(
@@ -215,22 +220,23 @@ def bar_chart(
         x = left + track * step / steps
         parts.append(f'<line x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" y2="{_n(height - 8)}"/>')
     parts.append("</g>")
-    parts.append(f'<g class="scale" font-size="11" fill="{MUTED}" text-anchor="middle">')
+    parts.append(f'<g class="scale" font-size="12" fill="{MUTED}" text-anchor="middle">')
     for step, code in enumerate(scale, start=1):
         parts.append(_text(left + track * step / steps, top - 8, [code]))
     parts.append("</g>")
     y = top
     for group in groups:
         parts.append(
-            _text(left, y + heading - 9, [group.label], font_size="13", font_weight="700", fill=INK)
+            _text(left, y + heading - 9, [group.label], font_size="14", font_weight="700", fill=INK)
         )
         y += heading
         for point in group.points:
-            parts.append(_text(left, y + 12, _wrap(point.label, 80, 1), font_size="12", fill=INK))
-            bar_y = y + 17
+            lines = labels[id(point)]
+            parts.append(_text(left, y + 12, lines, font_size="13", fill=INK))
+            bar_y = y + len(lines) * line + 4
             parts.append(
                 f'<rect x="{_n(left)}" y="{_n(bar_y)}" width="{_n(track)}" height="{_n(bar)}" '
-                f'fill="#f4f6fa" rx="2"/>'
+                f'fill="#eef1f6" rx="2"/>'
             )
             if point.value:
                 length = track * min(max(point.value, 0), steps) / steps
@@ -247,12 +253,12 @@ def bar_chart(
                     end,
                     bar_y + bar - 2,
                     [point.value_label or missing],
-                    font_size="11",
+                    font_size="12",
                     font_weight="700",
                     fill=INK if point.value else MUTED,
                 )
             )
-            y += row
+            y = bar_y + bar + gap
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
 

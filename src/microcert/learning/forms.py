@@ -129,6 +129,7 @@ class PlanItemForm(forms.Form):
         queryset=MicroCredential.objects.none(),
         to_field_name="slug",
         titles={},
+        empty_label=_("Choose a micro-credential"),
         error_messages={
             "invalid_choice": _("Choose a micro-credential of the published catalogue.")
         },

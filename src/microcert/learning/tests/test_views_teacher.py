@@ -240,6 +240,22 @@ def test_a_teacher_self_assesses_in_parts_resumes_and_finishes(client, journey):
     assert "trend-digcompedu" in history
 
 
+def test_suggestions_leave_out_what_the_teacher_is_already_taking(client, journey):
+    assessment = services.self_assessment_start(person=journey.lan, framework=journey.framework)
+    codes = services.assessable_competences(journey.framework).values_list("code", flat=True)
+    services.self_assessment_answer(
+        assessment=assessment,
+        answers={**dict.fromkeys(codes, "B1"), "3.3": "A1"},  # 3.3 is her weakest
+        actor=journey.lan,
+    )
+    services.self_assessment_complete(assessment=assessment, actor=journey.lan)
+    client.force_login(journey.lan)
+    suggested = reverse("web:specification", args=[journey.version.micro_credential.slug])
+    assert suggested in page(client.get(url("profile", assessment.uuid)))
+    services.enrolment_create(offering=journey.offering, teacher=journey.lan, actor=journey.lan)
+    assert suggested not in page(client.get(url("profile", assessment.uuid)))
+
+
 def test_a_tampered_level_is_refused_and_nothing_is_saved(client, journey):
     client.force_login(journey.lan)
     assessment = services.self_assessment_start(person=journey.lan, framework=journey.framework)

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from microcert.catalog.models import Offering, SpecificationVersion
 from microcert.credentials import selectors as credential_selectors
 from microcert.credentials import sharing
+from microcert.credentials.models import IssuedCredential
 from microcert.frameworks.models import LevelDescriptor
 
 from .. import charts, selectors, services, uploads
@@ -111,6 +112,22 @@ def _radar(profile: selectors.Profile, *, compact: bool = False, chart_id: str =
     )
 
 
+def _new_to(teacher, suggestions: list[selectors.Suggestion]) -> list[selectors.Suggestion]:
+    """Leave out what the teacher already holds or is enrolled in."""
+    held = set(
+        credential_selectors.credentials_of(teacher)
+        .filter(status=IssuedCredential.Status.ACTIVE, specification_version__isnull=False)
+        .values_list("specification_version__micro_credential_id", flat=True)
+    )
+    taking = set(
+        Enrolment.objects.filter(
+            teacher=teacher,
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED],
+        ).values_list("offering__version__micro_credential_id", flat=True)
+    )
+    return [s for s in suggestions if s.version.micro_credential_id not in held | taking]
+
+
 # --- dashboard --------------------------------------------------------------------------------
 
 
@@ -182,7 +199,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "radar": _radar(profile, compact=True, chart_id="dashboard-radar") if profile else "",
             "area_rows": [
-                {"area": a, "label": _level_label(profile, a.score)} for a in profile.areas
+                {"area": a, "label": getattr(profile.level_at(a.score), "code", "")}
+                for a in profile.areas
             ]
             if profile
             else [],
@@ -195,7 +213,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "is_teacher": user.has_perm("learning.enrol"),
             "rows": _enrolment_rows(user),
             "credentials": credentials,
-            "suggestions": selectors.suggestions(profile) if profile else [],
+            "suggestions": _new_to(user, selectors.suggestions(profile, limit=8))[:4]
+            if profile
+            else [],
         },
     )
 
@@ -347,19 +367,23 @@ def self_assessment(request: HttpRequest, uuid: UUID) -> HttpResponse:
             status = 400
         else:
             answers = form.answers()
+            completing = False
             try:
                 if answers:
                     services.self_assessment_answer(
                         assessment=assessment, answers=answers, actor=request.user
                     )
                 if finish:
+                    completing = True
                     services.self_assessment_complete(assessment=assessment, actor=request.user)
             except LearningError as error:
-                messages.error(request, _error_text(error))
                 status = 400
-                if finish:
-                    answered = set(assessment.answers.values_list("competence_id", flat=True))
-                    missing = [c.code for c in competences if c.pk not in answered]
+                answered = set(assessment.answers.values_list("competence_id", flat=True))
+                missing = [c.code for c in competences if c.pk not in answered]
+                if not (completing and missing):
+                    messages.error(request, _error_text(error))
+                    missing = []
+                # Otherwise the page lists what is missing, next to each item.
             else:
                 if finish:
                     messages.success(request, _("Your self-assessment is complete."))
@@ -426,6 +450,8 @@ def profile(request: HttpRequest, uuid: UUID) -> HttpResponse:
             "assessment": assessment,
             "profile": result,
             "radar": _radar(result),
+            # Area codes only, drawn large: what a phone shows in place of the full radar.
+            "radar_narrow": _radar(result, compact=True, chart_id="radar-narrow"),
             "bars": bars,
             "area_rows": [
                 {
@@ -437,7 +463,7 @@ def profile(request: HttpRequest, uuid: UUID) -> HttpResponse:
             ],
             "overall": _level_label(result, result.overall),
             "overall_level": result.level_at(result.overall),
-            "suggestions": selectors.suggestions(result),
+            "suggestions": _new_to(request.user, selectors.suggestions(result, limit=8))[:4],
         },
     )
 
@@ -454,10 +480,28 @@ def _published_titles() -> dict[int, SpecificationVersion]:
     }
 
 
+def _year_to_plan(teacher, organisations) -> int:
+    """This year, unless its plan exists or is overdue: then next year."""
+    today = timezone.localdate()
+    organisation = organisations.first()
+    if organisation is None:
+        return today.year
+    if (
+        PDPlan.objects.filter(teacher=teacher, organisation=organisation, year=today.year).exists()
+        or services.plan_deadline(organisation, today.year) < today
+    ):
+        return today.year + 1
+    return today.year
+
+
 @login_required
 def plans(request: HttpRequest) -> HttpResponse:
     organisations = selectors.teacher_organisations(request.user)
-    form = PlanCreateForm(request.POST or None, organisations=organisations)
+    form = PlanCreateForm(
+        request.POST or None,
+        organisations=organisations,
+        initial={"year": _year_to_plan(request.user, organisations)},
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -794,12 +838,12 @@ def submission(request: HttpRequest, uuid: UUID) -> HttpResponse:
         shown = _submission_form(attempt, data)
         shown.is_valid()
         for name, text in errors:
-            if name is None:
+            if name is None or name.startswith("file-"):
                 messages.error(request, text)
-            else:
+            if name is not None:
                 shown.add_error(name, text)
         if any(name and name.startswith("file-") for name, _m in errors):
-            messages.error(request, _("Files that were not added need to be chosen again."))
+            messages.info(request, _("Choose a file again to add it: a refused file is not kept."))
         form = shown
         status = 400
     accepted_types = _accepted()[1]
