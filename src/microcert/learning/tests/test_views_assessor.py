@@ -298,6 +298,25 @@ def test_a_completed_review_is_read_only(client, review):
     assert "<textarea" not in page
 
 
+def test_a_review_given_to_someone_else_closes_its_evidence(client, world, review):
+    services.review_assign(
+        submission=review.submission,
+        assessor=_other_assessor(world, review),
+        actor=world.manager,
+    )
+    item = review.submission.evidence.exclude(file="").first()
+    _as(client, review.assessor)
+
+    page = client.get(_review_url(review)).content.decode()
+
+    assert "given to another assessor" in page
+    assert _evidence_url(review, item) not in page
+    assert client.get(_evidence_url(review, item)).status_code == 403
+    response = client.post(_review_url(review), _form(review, "pass"), follow=True)
+    assert "This review was given to another assessor." in response.content.decode()
+    assert not IssuedCredential.objects.exists()
+
+
 # --- blind second review and moderation ---------------------------------------------------
 
 

@@ -114,7 +114,7 @@ def _decided_message(submission: Submission) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, uuid) -> HttpResponse:
+def review(request: HttpRequest, uuid: uuid_module.UUID) -> HttpResponse:
     review = get_object_or_404(Review.objects.select_related("submission"), uuid=uuid)
     _require(request, "learning.complete_review", review)
     submission = selectors.submission_detail(review.submission.uuid)
@@ -154,7 +154,10 @@ def review(request: HttpRequest, uuid) -> HttpResponse:
                     return redirect("learning:queue")
             status = 400
     elif request.method == "POST":
-        messages.info(request, _("This review has already been completed."))
+        if review.status == Review.Status.WITHDRAWN:
+            messages.info(request, _("This review was given to another assessor."))
+        else:
+            messages.info(request, _("This review has already been completed."))
         return redirect("learning:review", uuid=review.uuid)
     groups, other_evidence = _evidence_groups(submission)
     policy = AssessmentPolicy.objects.filter(version=submission.version).first()
@@ -186,7 +189,9 @@ def review(request: HttpRequest, uuid) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_evidence(request: HttpRequest, uuid, item: str) -> FileResponse:
+def review_evidence(
+    request: HttpRequest, uuid: uuid_module.UUID, item: uuid_module.UUID
+) -> FileResponse:
     """An evidence file, always as a download: whatever it holds is never shown inline."""
     review = get_object_or_404(Review, uuid=uuid)
     evidence = get_object_or_404(

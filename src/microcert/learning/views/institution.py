@@ -114,7 +114,9 @@ def _titles(plans: list[PDPlan]) -> None:
             item.title = titles.get(item.micro_credential_id) or item.micro_credential.slug
 
 
-def _plan_rows(request: HttpRequest, organisation: Organisation, bound=None) -> list[dict]:
+def _plan_rows(
+    request: HttpRequest, organisation: Organisation, bound: PlanDecisionForm | None = None
+) -> list[dict]:
     rows = []
     plans = list(selectors.plans_to_decide(organisation))
     _titles(plans)
