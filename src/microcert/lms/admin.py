@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -74,6 +75,7 @@ class LtiPlatformAdmin(EventedAdmin):
     autocomplete_fields = ["organisation"]
     readonly_fields = ["uuid", "values_for_the_platform"]
     inlines = [LtiDeploymentInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "organisation", "is_active"]}),
         (

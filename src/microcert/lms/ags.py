@@ -20,6 +20,8 @@ from django.utils.dateparse import parse_datetime
 from pylti1p3.exception import LtiException
 from pylti1p3.service_connector import REQUESTS_USER_AGENT, ServiceConnector
 
+from microcert.credentials.keystore import KeyDecryptionError
+
 from .models import LtiPlatform
 from .toolconf import ModelToolConf
 
@@ -116,7 +118,10 @@ def parse_result(entry: Any, user_id: str) -> AgsResult | None:
 
 def fetch_result(platform: LtiPlatform, *, lineitem: str, user_id: str) -> AgsResult | None:
     """The user's result on the line item, or None when the platform has none yet."""
-    registration = ModelToolConf(with_private_key=True).registration_of(platform)
+    try:
+        registration = ModelToolConf(with_private_key=True).registration_of(platform)
+    except KeyDecryptionError:
+        raise AgsError("the tool's key cannot be decrypted with the configured KEKs") from None
     if not registration.get_tool_private_key():
         raise AgsError("the tool has no active key")
     connector = ServiceConnector(registration, _session())

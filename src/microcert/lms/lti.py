@@ -13,6 +13,7 @@ import hmac
 import json
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -44,6 +45,8 @@ ALGORITHM = "RS256"
 LEEWAY_SECONDS = 60
 # How long a login may take between the redirect to the platform and the launch.
 STATE_MAX_AGE = 600
+# An id_token valid for longer than this is refused: its nonce would have to be kept as long.
+MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600
 STATE_SALT = "microcert.lms.state"
 # A platform's fetched keyset is trusted this long; an unknown kid refetches it (at most once a
 # minute, so unknown kids cannot make us hammer the platform).
@@ -323,6 +326,8 @@ def verify_id_token(token: str, *, platform: LtiPlatform, nonce: str) -> dict[st
         ) from None
     except jwt.InvalidTokenError:
         raise _refuse_token("invalid", _("The launch token is not valid.")) from None
+    if claims["exp"] > time.time() + MAX_TOKEN_LIFETIME_SECONDS:
+        raise _refuse_token("lifetime", _("The launch token is valid for too long."))
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     azp = claims.get("azp")
     if (len(audiences) > 1 or azp is not None) and azp != platform.client_id:

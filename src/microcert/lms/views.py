@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -56,7 +57,7 @@ def _refusal(
 
 def _launch_language(launch: lti.VerifiedLaunch, person) -> str | None:
     """The person's own language, else the platform's locale for the launch."""
-    available = {code for code, _name in _languages()}
+    available = {code for code, _name in settings.LANGUAGES}
     if person is not None and person.preferred_language in available:
         return person.preferred_language
     locale = launch.locale.lower().replace("_", "-")
@@ -64,12 +65,6 @@ def _launch_language(launch: lti.VerifiedLaunch, person) -> str | None:
         if candidate in available:
             return candidate
     return None
-
-
-def _languages():
-    from django.conf import settings
-
-    return settings.LANGUAGES
 
 
 @csrf_exempt
