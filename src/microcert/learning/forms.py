@@ -76,13 +76,18 @@ class SelfAssessmentForm(forms.Form):
 # --- PD plan ----------------------------------------------------------------------------------
 
 
+class _OrganisationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return obj.name
+
+
 class PlanCreateForm(forms.Form):
     year = forms.IntegerField(
         label=_("Year"),
         validators=[MinValueValidator(2000), MaxValueValidator(2100)],
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    organisation = forms.ModelChoiceField(
+    organisation = _OrganisationChoice(
         label=_("Institution"),
         queryset=Organisation.objects.none(),
         to_field_name="slug",

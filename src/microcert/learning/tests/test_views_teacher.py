@@ -359,6 +359,21 @@ def test_bad_plan_input_is_a_message_not_an_error_page(client, journey):
     assert PDPlan.objects.filter(teacher=journey.lan).count() == 1
 
 
+def test_a_teacher_at_two_institutions_chooses_where_the_plan_belongs(client, journey):
+    from microcert.network import services as network_services
+    from microcert.network.models import Organisation
+
+    ut = Organisation.objects.get(slug="ut")
+    network_services.affiliation_grant(person=journey.lan, organisation=ut, role="teacher")
+    client.force_login(journey.lan)
+    html = page(client.get(url("plans")))
+    assert '<select name="organisation"' in html
+    assert f'<option value="ut">{escape(ut.name)}</option>' in html
+    response = client.post(url("plans"), {"year": str(NEXT_YEAR), "organisation": "ut"})
+    assert response.status_code == 302
+    assert PDPlan.objects.get(teacher=journey.lan).organisation == ut
+
+
 def test_a_returned_plan_shows_the_institutions_comment_and_can_be_changed(client, journey):
     plan = services.pd_plan_create(
         teacher=journey.lan, organisation=journey.hust, year=NEXT_YEAR, actor=journey.lan
@@ -414,6 +429,24 @@ def test_a_full_offering_puts_the_teacher_on_the_waiting_list(client, journey):
     response = client.post(url("enrol", journey.offering.uuid), follow=True)
     assert "you are number 1 on the waiting list" in follow_messages(response)
     assert "number 1 on the waiting list" in page(response)
+
+
+def test_forms_refuse_a_post_without_the_csrf_token(journey):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(journey.lan)
+    assert client.post(url("enrol", journey.offering.uuid)).status_code == 403
+    assert not Enrolment.objects.exists()
+    assert "csrfmiddlewaretoken" in page(client.get(url("offerings")))
+
+
+def test_someone_without_a_teacher_role_is_told_how_to_get_one(client, journey):
+    client.force_login(journey.assessors[0])
+    html = page(client.get(url("dashboard")))
+    assert "you need a teacher role" in html
+    assert "Enrolment is open to teachers" in page(client.get(url("offerings")))
+    assert "Ask your institution to add your teacher role." in page(client.get(url("plans")))
 
 
 def test_enrolment_is_for_teachers(client, journey):
