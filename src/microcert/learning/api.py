@@ -36,6 +36,7 @@ from microcert.network.models import Organisation
 
 from . import selectors, services
 from .api_schemas import (
+    Code,
     EnrolmentIn,
     EnrolmentOut,
     EnrolmentPage,
@@ -547,7 +548,7 @@ def self_assessment_get(request: HttpRequest, assessment_id: UUID) -> dict:
 def self_assessment_answer(
     request: HttpRequest,
     assessment_id: UUID,
-    answers: dict[str, str] = Body(  # noqa: B008 - django-ninja's way to declare the body
+    answers: dict[Code, Code] = Body(  # noqa: B008 - django-ninja's way to declare the body
         ..., description="{competence code: level code}", examples=[{"1.1": "B1", "2.3": "A2"}]
     ),
 ) -> dict:

@@ -7,11 +7,11 @@ with ``Accept-Language``.
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import StringConstraints, create_model
 
 # --- Common -----------------------------------------------------------------------------------
 
@@ -55,6 +55,10 @@ class PersonRef(Schema):
     uuid: UUID
     name: str
     email: str
+
+
+# A competence or level code (the frameworks hold them in at most 20 characters).
+Code = Annotated[str, StringConstraints(min_length=1, max_length=20)]
 
 
 # --- Self-assessment --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import (
     ObjectDoesNotExist,
+    PermissionDenied,
     RequestDataTooBig,
     SuspiciousOperation,
     ValidationError,
@@ -238,6 +239,13 @@ def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _gone(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
     return api.create_response(
         request, {"detail": _("It no longer exists; it may have just been removed.")}, status=404
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc) or _("You are not allowed to do this.")}, status=403
     )
 
 

@@ -460,7 +460,10 @@ def test_only_the_admins_of_the_plans_institution_decide_it(people, lans_work):
     progress = ok(admin.get("/organisations/hust/progress", year=next_year()))["items"]
     lans_row = next(row for row in progress if row["teacher"]["email"] == LAN)
     assert lans_row["plan"]["uuid"] == plan and lans_row["plan"]["status"] == "submitted"
-    assert lans_row["enrolments"] == 1
+    # Enrolments count in the year their offering starts: this one starts this year.
+    assert lans_row["enrolments"] == 0
+    this_year = ok(admin.get("/organisations/hust/progress", year=next_year() - 1))["items"]
+    assert next(row for row in this_year if row["teacher"]["email"] == LAN)["enrolments"] == 1
     # An admin reads the plan but cannot change it in the teacher's place.
     refused(admin.put(f"/plans/{plan}/items/{SPEC}", {"planned_hours": 1}), 403)
     refused(admin.get(f"/submissions/{lans_work['submission']['uuid']}"), 404)
@@ -613,7 +616,7 @@ BAD_JSON = [
     ("answers: none", "put", "/self-assessments/{assessment}/answers", {}, 400),
     ("answers: a list", "put", "/self-assessments/{assessment}/answers", ["B1"], 422),
     ("answers: nested", "put", "/self-assessments/{assessment}/answers", {"{code}": {"a": 1}}, 422),
-    ("answers: huge code", "put", "/self-assessments/{assessment}/answers", {HUGE: "B1"}, 400),
+    ("answers: huge code", "put", "/self-assessments/{assessment}/answers", {HUGE: "B1"}, 422),
     ("complete with answers missing", "post", "/self-assessments/{assessment}/complete", None, 409),
     ("self-assessment: unknown framework", "post", "/self-assessments", {"framework": "nope"}, 404),
     ("self-assessment: huge slug", "post", "/self-assessments", {"framework": HUGE}, 422),
@@ -929,6 +932,20 @@ def test_state_conflicts_answer_409_with_the_reason(people, drafts):
     ok(lan.post(f"/plans/{plan}/submit"))
     refused(lan.put(f"/plans/{plan}/items/{SPEC}", {"planned_hours": -1}), 409)
     refused(lan.post(f"/plans/{plan}/submit"), 409)
+
+
+def test_a_completed_self_assessment_cannot_change(people, demo_data):
+    lan = people[LAN]
+    done = self_assess(lan)
+    code = done["profile"]["areas"][0]["competences"][0]["code"]
+    before = snapshot()
+    detail = refused(lan.put(f"/self-assessments/{done['uuid']}/answers", {code: "C2"}), 409)
+    assert "completed" in detail
+    refused(lan.post(f"/self-assessments/{done['uuid']}/complete"), 409)
+    assert snapshot() == before
+    # A new sitting starts fresh.
+    again = ok(lan.post("/self-assessments", {"framework": "digcompedu"}), 201)
+    assert again["uuid"] != done["uuid"] and again["answered"] == 0
 
 
 def test_a_plan_without_items_cannot_be_submitted(people, demo_data):
