@@ -159,13 +159,16 @@ def state_read(request: HttpRequest, state: str) -> LoginState:
     if not platform_id.isdigit() or not saved_state or not nonce:
         raise LaunchRefused("state_forged", _("The login state has been altered."))
     login = LoginState(state=saved_state, nonce=nonce, platform_id=int(platform_id))
-    if not hmac.compare_digest(login.state, state):
+    if not hmac.compare_digest(login.state.encode(), state.encode()):
         raise LaunchRefused("state_mismatch", _("The launch state does not match the login."))
     return login
 
 
-def state_clear(response: HttpResponse, state: str) -> None:
-    response.delete_cookie(state_cookie_name(state), path="/lti/")
+def state_clear(response: HttpResponse, state: str, *, secure: bool) -> None:
+    """Forget the login: its nonce is spent, or the launch was refused."""
+    response.delete_cookie(
+        state_cookie_name(state), path="/lti/", samesite="None" if secure else "Lax"
+    )
 
 
 # --- The platform's keys ----------------------------------------------------------------------
@@ -211,7 +214,8 @@ def platform_key(platform: LtiPlatform, kid: str) -> dict:
     """The platform's public JWK named ``kid``: from its fixed keyset if it has one, else from
     its keyset URL (cached; refetched once when a new kid appears, as after a rotation)."""
     if platform.key_set:
-        keys = [k for k in platform.key_set.get("keys", []) if isinstance(k, dict)]
+        fixed = platform.key_set.get("keys") if isinstance(platform.key_set, dict) else None
+        keys = [k for k in fixed if isinstance(k, dict)] if isinstance(fixed, list) else []
     else:
         cache_key = _key_set_cache_key(platform)
         keys = cache.get(cache_key)
@@ -291,7 +295,7 @@ def verify_id_token(token: str, *, platform: LtiPlatform, nonce: str) -> dict[st
         raise _refuse_token("key_type", _("The platform's key is not an RS256 key."))
     try:
         key = jwt.PyJWK(jwk, algorithm=ALGORITHM)
-    except jwt.PyJWTError:
+    except (jwt.PyJWTError, ValueError, TypeError, KeyError):
         raise _refuse_token("key_type", _("The platform's key is not an RS256 key.")) from None
     try:
         claims = jwt.decode(
@@ -324,7 +328,7 @@ def verify_id_token(token: str, *, platform: LtiPlatform, nonce: str) -> dict[st
             "missing_claim",
             _("The launch token lacks the “%(claim)s” claim.") % {"claim": error.claim},
         ) from None
-    except jwt.InvalidTokenError:
+    except (jwt.PyJWTError, ValueError, TypeError):
         raise _refuse_token("invalid", _("The launch token is not valid.")) from None
     if claims["exp"] > time.time() + MAX_TOKEN_LIFETIME_SECONDS:
         raise _refuse_token("lifetime", _("The launch token is valid for too long."))
@@ -332,7 +336,9 @@ def verify_id_token(token: str, *, platform: LtiPlatform, nonce: str) -> dict[st
     azp = claims.get("azp")
     if (len(audiences) > 1 or azp is not None) and azp != platform.client_id:
         raise _refuse_token("azp", _("The launch token is meant for another tool."))
-    if not isinstance(claims["nonce"], str) or not hmac.compare_digest(claims["nonce"], nonce):
+    if not isinstance(claims["nonce"], str) or not hmac.compare_digest(
+        claims["nonce"].encode(), nonce.encode()
+    ):
         raise _refuse_token("nonce", _("The launch token does not answer this login."))
     return claims
 

@@ -23,7 +23,7 @@ from microcert.accounts.selectors import person_by_any_email
 from microcert.catalog.models import SpecificationVersion
 from microcert.core.services import event_record
 from microcert.learning import services as learning_services
-from microcert.learning.models import EvidenceItem
+from microcert.learning.models import EvidenceItem, Submission
 
 from . import ags, keys, lti, selectors
 from .models import (
@@ -238,7 +238,7 @@ def result_record(
         and previous.result_timestamp == result.timestamp
         and previous.evidence is not None
         and previous.evidence.submission.version_id == version.pk
-        and previous.evidence.submission.status == "draft"
+        and previous.evidence.submission.status == Submission.Status.DRAFT
     ):
         row.outcome = LaunchOutcome.UNCHANGED
         row.evidence = previous.evidence

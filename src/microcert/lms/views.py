@@ -132,7 +132,7 @@ def launch(request: HttpRequest) -> HttpResponse:
         report = services.launch_process(launch=verified)
     except lti.LaunchRefused as refused:
         response = _refusal(request, refused)
-        lti.state_clear(response, request.POST.get("state", ""))
+        lti.state_clear(response, request.POST.get("state", ""), secure=request.is_secure())
         return response
     language = _launch_language(verified, report.person)
     with translation.override(language or translation.get_language()):
@@ -146,7 +146,7 @@ def launch(request: HttpRequest) -> HttpResponse:
                 "platform": report.platform,
             },
         )
-    lti.state_clear(response, request.POST.get("state", ""))
+    lti.state_clear(response, request.POST.get("state", ""), secure=request.is_secure())
     return _framed(response, [verified.platform])
 
 

@@ -247,3 +247,29 @@ def test_a_full_launch_through_the_platform_still_refuses_an_expired_token(
     assert form.fields["state"] == login.state
     assert "expired" in _refused(client.post("/lti/launch/", form.fields))
     _nothing_recorded()
+
+
+def test_odd_characters_in_state_and_nonce_are_refused_not_crashed(client, platform, registration):
+    login = start_login(client, platform)
+    token = platform.sign(platform.claims(nonce="nonce-ñ-😀"))
+    _refused(post_token(client, login, token))
+    _refused(post_token(client, login, token, state="état-😀"))
+    _nothing_recorded()
+
+
+@pytest.mark.parametrize(
+    "key_set",
+    [
+        {"keys": [{"kty": "RSA", "kid": "platform-key-2026", "n": "!!!", "e": "AQAB"}]},
+        {"keys": [{"kty": "EC", "kid": "platform-key-2026", "crv": "P-256"}]},
+        {"keys": "not a list"},
+        ["not", "an", "object"],
+    ],
+)
+def test_a_broken_fixed_keyset_refuses_with_a_4xx(client, platform, registration, key_set):
+    registration.key_set = key_set
+    registration.save()
+    login = start_login(client, platform)
+    token = platform.sign(platform.claims(nonce=login.nonce))
+    assert post_token(client, login, token).status_code == 403
+    _nothing_recorded()
