@@ -165,6 +165,7 @@ class Api(NinjaAPI):
     """NinjaAPI whose every address answers JSON, including unknown ones."""
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
+        # django-ninja is pinned (1.7); this hook is where it builds its URL patterns.
         patterns = super()._get_urls()
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
