@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from microcert.accounts.roles import Role
 from microcert.catalog.models import CompetenceAlignment, Offering, SpecificationVersion
@@ -111,7 +112,7 @@ def latest_self_assessment(person) -> SelfAssessment | None:
     return (
         SelfAssessment.objects.filter(person=person)
         .select_related("framework")
-        .order_by("-status", "-completed_at", "-created_at")  # a completed one first
+        .order_by("status", "-completed_at", "-created_at")  # "completed" sorts first
         .first()
     )
 
@@ -126,7 +127,8 @@ class Suggestion:
 
 def suggestions(profile: Profile, *, limit: int = 4) -> list[Suggestion]:
     """Published micro-credentials that certify a level above the teacher's own answer in
-    their weakest competences, the weakest first."""
+    their weakest competences, the weakest first; leaving out those the teacher already holds
+    or is taking."""
     answered = sorted(
         (c for a in profile.areas for c in a.competences if c.level),
         key=lambda c: (c.level.position, c.competence.area.position, c.competence.position),
@@ -139,6 +141,21 @@ def suggestions(profile: Profile, *, limit: int = 4) -> list[Suggestion]:
         version__status=SpecificationVersion.Status.PUBLISHED,
         version__micro_credential__kind="micro_credential",
     ).select_related("version__micro_credential", "competence", "target_level")
+    person = profile.assessment.person_id
+    taken = set(
+        Enrolment.objects.filter(
+            teacher_id=person,
+            status__in=[
+                Enrolment.Status.ENROLLED,
+                Enrolment.Status.WAITLISTED,
+                Enrolment.Status.COMPLETED,
+            ],
+        ).values_list("offering__version__micro_credential_id", flat=True)
+    ) | set(
+        IssuedCredential.objects.filter(
+            recipient_id=person, status=IssuedCredential.Status.ACTIVE
+        ).values_list("specification_version__micro_credential_id", flat=True)
+    )
     found: list[Suggestion] = []
     seen: set[int] = set()
     ranked = sorted(
@@ -151,7 +168,11 @@ def suggestions(profile: Profile, *, limit: int = 4) -> list[Suggestion]:
     )
     for alignment in ranked:
         current = by_competence[alignment.competence_id].level
-        if alignment.target_level.position <= current.position or alignment.version_id in seen:
+        if (
+            alignment.target_level.position <= current.position
+            or alignment.version_id in seen
+            or alignment.version.micro_credential_id in taken
+        ):
             continue
         seen.add(alignment.version_id)
         found.append(
@@ -188,11 +209,12 @@ def plans_to_decide(organisation: Organisation) -> QuerySet[PDPlan]:
 
 
 def open_offerings() -> QuerySet[Offering]:
-    """Offerings open for enrolment, with the places taken."""
+    """Offerings open for enrolment and not yet over, with the places taken."""
     return (
         Offering.objects.filter(
             status=Offering.Status.OPEN,
             version__status=SpecificationVersion.Status.PUBLISHED,
+            ends_on__gte=timezone.localdate(),
         )
         .select_related("version__micro_credential", "host")
         .annotate(
@@ -225,6 +247,19 @@ def waiting_position(enrolment: Enrolment) -> int | None:
         )
         .count()
         + 1
+    )
+
+
+def open_draft(teacher, micro_credential_id: int) -> Submission | None:
+    """The teacher's attempt in progress at any version of a micro-credential."""
+    return (
+        Submission.objects.filter(
+            teacher=teacher,
+            version__micro_credential_id=micro_credential_id,
+            status=Submission.Status.DRAFT,
+        )
+        .select_related("version")
+        .first()
     )
 
 
@@ -289,9 +324,13 @@ def reviews_done_by(assessor, limit: int = 20) -> QuerySet[Review]:
 
 
 def awaiting_assessor() -> QuerySet[Submission]:
-    """Submitted attempts nobody could take yet, for programme managers to assign."""
+    """Attempts waiting for a review nobody could take (a first one, or a second or a
+    moderation once the earlier reviews are in), for programme managers to assign."""
     return (
-        Submission.objects.filter(status=Submission.Status.SUBMITTED)
+        Submission.objects.filter(
+            status__in=[Submission.Status.SUBMITTED, Submission.Status.IN_REVIEW]
+        )
+        .exclude(reviews__status=Review.Status.ASSIGNED)
         .select_related("teacher", "version")
         .order_by("submitted_at")
     )
@@ -307,7 +346,8 @@ class TeacherProgress:
 
 
 def organisation_progress(organisation: Organisation, year: int) -> list[TeacherProgress]:
-    """Each teacher of the institution: this year's plan, enrolments, reviews, credentials."""
+    """Each teacher of the institution in ``year``: the plan, enrolments in offerings that
+    start that year, attempts in review now, and credentials issued that year."""
     from microcert.accounts.models import User
 
     teachers = (
@@ -321,7 +361,8 @@ def organisation_progress(organisation: Organisation, year: int) -> list[Teacher
             enrolment_count=Count(
                 "enrolments",
                 filter=Q(
-                    enrolments__status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED]
+                    enrolments__status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+                    enrolments__offering__starts_on__year=year,
                 ),
                 distinct=True,
             ),
@@ -337,7 +378,10 @@ def organisation_progress(organisation: Organisation, year: int) -> list[Teacher
             ),
             credential_count=Count(
                 "credentials",
-                filter=Q(credentials__status=IssuedCredential.Status.ACTIVE),
+                filter=Q(
+                    credentials__status=IssuedCredential.Status.ACTIVE,
+                    credentials__valid_from__year=year,
+                ),
                 distinct=True,
             ),
         )

@@ -15,6 +15,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from microcert.accounts.roles import Role
@@ -269,7 +270,7 @@ def pd_plan_submit(*, plan: PDPlan, actor, today: datetime.date | None = None) -
     if plan.status == PDPlan.Status.DRAFT and today > plan.deadline:
         raise LearningError(
             _("Plans for %(year)s were due by %(deadline)s; ask your institution to accept it.")
-            % {"year": plan.year, "deadline": plan.deadline.isoformat()}
+            % {"year": plan.year, "deadline": date_format(plan.deadline, "DATE_FORMAT")}
         )
     plan.status = PDPlan.Status.SUBMITTED
     plan.submitted_at = _now()
@@ -548,13 +549,22 @@ def evidence_add_file(
         sha256=inspected.sha256,
     )
     item.file.save(f"{item.uuid}.{inspected.extension}", upload, save=False)
-    item.save()
-    event_record(
-        actor=actor,
-        verb="evidence.file_added",
-        target=submission,
-        details={"evidence": str(item.uuid), "type": inspected.content_type, "sha256": item.sha256},
-    )
+    try:
+        item.save()
+        event_record(
+            actor=actor,
+            verb="evidence.file_added",
+            target=submission,
+            details={
+                "evidence": str(item.uuid),
+                "type": inspected.content_type,
+                "sha256": item.sha256,
+            },
+        )
+    except BaseException:
+        # The row is not kept, so neither are its bytes.
+        item.file.storage.delete(item.file.name)
+        raise
     return item
 
 
@@ -615,10 +625,20 @@ def evidence_record_from_lms(
     source_id: str,
     details: Mapping,
     actor=None,
+    requirement: EvidenceRequirement | None = None,
 ) -> EvidenceItem:
     """Record a completion reported by a partner's learning platform as evidence of the
-    teacher's open attempt at ``version``. Reporting the same ``source_id`` again updates the
-    item instead of adding another."""
+    teacher's open attempt at ``version``, counting for ``requirement`` when one is named.
+    Reporting the same ``source_id`` again updates the item instead of adding another; the
+    same result again changes nothing."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise LearningError(_("The learning platform gave no usable web address.")) from None
+    if len(url) > 1000:
+        raise LearningError(_("The link is longer than 1,000 characters."))
+    if requirement is not None and requirement.version_id != version.pk:
+        raise LearningError(_("That evidence requirement belongs to another specification."))
     submission = (
         Submission.objects.select_for_update()
         .filter(teacher=teacher, version=version, status=Submission.Status.DRAFT)
@@ -629,16 +649,22 @@ def evidence_record_from_lms(
             _("There is no open submission for %(version)s to attach the result to.")
             % {"version": version.title}
         )
-    item, created = EvidenceItem.objects.update_or_create(
-        submission=submission,
-        source=EvidenceItem.Source.LMS,
-        details__source_id=source_id,
-        defaults={
-            "title": title[:255],
-            "url": url[:1000],
-            "details": {**dict(details), "source_id": source_id},
-        },
-    )
+    values = {
+        "requirement": requirement,
+        "title": title[:255],
+        "url": url,
+        "details": {**dict(details), "source_id": source_id},
+    }
+    item = EvidenceItem.objects.filter(
+        submission=submission, source=EvidenceItem.Source.LMS, details__source_id=source_id
+    ).first()
+    if item is not None and all(getattr(item, k) == v for k, v in values.items()):
+        return item
+    created = item is None
+    item = item or EvidenceItem(submission=submission, source=EvidenceItem.Source.LMS)
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.save()
     event_record(
         actor=actor,
         verb="evidence.lms_recorded" if created else "evidence.lms_updated",
@@ -769,12 +795,36 @@ def _assign(submission: Submission, assessor, role: str, *, actor) -> Review:
     return review
 
 
+def next_review_role(submission: Submission) -> str | None:
+    """The review the submission needs next, from those completed so far (None: none)."""
+    done = {r.role: r.decision for r in submission.reviews.filter(status=Review.Status.COMPLETED)}
+    if Review.Role.FIRST not in done:
+        return Review.Role.FIRST
+    if not _policy(submission.version).second_review or Review.Role.MODERATION in done:
+        return None
+    if Review.Role.SECOND not in done:
+        return Review.Role.SECOND
+    if done[Review.Role.SECOND] != done[Review.Role.FIRST]:
+        return Review.Role.MODERATION
+    return None
+
+
 @transaction.atomic
 def review_assign(*, submission: Submission, assessor, actor, role: str | None = None) -> Review:
-    """Assign an assessor by hand (a programme manager's choice), keeping every rule."""
+    """Assign an assessor by hand (a programme manager's choice) to the review the submission
+    needs next, replacing whoever holds it now, and keeping every rule. A ``role`` given must
+    be that next review."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.IN_REVIEW):
         raise LearningError(_("Only a submitted attempt can be assigned to an assessor."))
+    needed = next_review_role(submission)
+    if needed is None:
+        raise LearningError(_("This submission needs no further review."))
+    if role is not None and role != needed:
+        raise LearningError(
+            _("This submission needs a %(role)s now.") % {"role": Review.Role(needed).label.lower()}
+        )
+    role = needed
     if not network_selectors.has_role(assessor, Role.ASSESSOR):
         raise LearningError(_("%(person)s is not an assessor.") % {"person": assessor})
     if has_conflict_of_interest(assessor, submission):
@@ -782,13 +832,12 @@ def review_assign(*, submission: Submission, assessor, actor, role: str | None =
             _("%(person)s has a conflict of interest with this teacher.") % {"person": assessor}
         )
     if submission.reviews.filter(assessor=assessor).exists():
-        raise LearningError(_("%(person)s has already reviewed it.") % {"person": assessor})
-    open_review = submission.reviews.filter(status=Review.Status.ASSIGNED).first()
-    if role is None:
-        role = open_review.role if open_review else Review.Role.FIRST
-    if open_review and open_review.role == role:
-        open_review.status = Review.Status.WITHDRAWN
-        open_review.save(update_fields=["status", "updated_at"])
+        raise LearningError(
+            _("%(person)s has already been assigned to this submission.") % {"person": assessor}
+        )
+    submission.reviews.filter(role=role, status=Review.Status.ASSIGNED).update(
+        status=Review.Status.WITHDRAWN, updated_at=_now()
+    )
     try:
         with transaction.atomic():
             return _assign(submission, assessor, role, actor=actor)
@@ -961,7 +1010,7 @@ def _evidence_summary(submission: Submission) -> list[Evidence]:
         url=f"urn:uuid:{submission.uuid}",
         name=_("Assessment against the public rubric (attempt %(attempt)s)")
         % {"attempt": submission.attempt},
-        narrative="\n".join(lines),
+        narrative="; ".join(lines),
         genre="Assessment",
     )
     items = [

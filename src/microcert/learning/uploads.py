@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 # MIME type -> the extension the stored file is known by.
 ACCEPTED = {
@@ -38,6 +39,20 @@ _OPEN_XML_MAIN_PART = {
     ),
 }
 _HEAD_BYTES = 8192
+
+# What people call the formats most often refused, instead of a MIME type.
+_READABLE_NAMES = {
+    "application/x-msdownload": _lazy("a Windows program"),
+    "application/x-executable": _lazy("a program"),
+    "application/x-elf": _lazy("a program"),
+    "application/x-mach-binary": _lazy("a program"),
+    "application/zip": _lazy("a ZIP archive"),
+    "application/x-rar-compressed": _lazy("a RAR archive"),
+    "application/x-7z-compressed": _lazy("a 7-Zip archive"),
+    "application/gzip": _lazy("a compressed archive"),
+    "video/mp4": _lazy("a video (share videos as a link)"),
+    "audio/mpeg": _lazy("an audio file"),
+}
 
 
 class UploadRefused(ValueError):
@@ -90,7 +105,9 @@ def inspect(upload: UploadedFile) -> Inspected:
     ):
         content_type = _office_type(upload) or ""
     if content_type not in ACCEPTED:
-        described = kind.mime if kind else _("an unrecognised format")
+        described = (
+            _READABLE_NAMES.get(kind.mime, kind.mime) if kind else _("an unrecognised format")
+        )
         raise UploadRefused(
             _(
                 "This file is %(kind)s, whatever its name says. Accepted: PDF, images (PNG, "

@@ -164,6 +164,19 @@ def test_suggestions_address_the_weakest_competences_first_with_their_reasons(wo
     assert all(s.target.position > s.current.position for s in suggested)
 
 
+def test_what_the_teacher_already_takes_is_not_suggested_again(world):
+    assessment = _answer_everything(world, lambda code: "A1" if code == "2.2" else "C2")
+    design = SpecificationVersion.objects.get(
+        micro_credential__slug="design-ai-enhanced-learning-activities", status="published"
+    )
+    profile = selectors.self_assessment_profile(assessment)
+    assert [s.version for s in selectors.suggestions(profile)] == [design]
+
+    services.enrolment_create(offering=design.offerings.first(), teacher=world.lan, actor=None)
+
+    assert selectors.suggestions(profile) == []
+
+
 def test_nothing_is_suggested_where_the_teacher_is_already_above_every_target(world):
     assessment = _answer_everything(world, lambda code: "C2")
     assert selectors.suggestions(selectors.self_assessment_profile(assessment)) == []
@@ -227,7 +240,7 @@ def test_a_late_first_submission_is_refused_but_a_returned_plan_may_come_back(wo
     services.pd_plan_set_item(
         plan=plan, micro_credential=world.version.micro_credential, planned_hours=25, actor=None
     )
-    with pytest.raises(LearningError, match="due by 2027-05-31"):
+    with pytest.raises(LearningError, match="due by May 31, 2027"):
         services.pd_plan_submit(plan=plan, actor=world.lan, today=datetime.date(2027, 6, 1))
 
     services.pd_plan_submit(plan=plan, actor=world.lan, today=datetime.date(2027, 5, 30))
@@ -474,6 +487,46 @@ def test_lms_results_attach_to_the_open_attempt_once_per_source(world):
     assert EvidenceItem.objects.filter(source="lms").count() == 1
     assert item.details["score"] == 95
     assert Event.objects.filter(verb="evidence.lms_updated").count() == 1
+    services.evidence_record_from_lms(
+        teacher=world.lan,
+        version=world.version,
+        url="https://lms.example.org/mod/quiz/7",
+        title="Module quiz",
+        source_id="lti:1:quiz-7:user-9",
+        details={"score": 95, "maximum": 100},
+    )
+    assert Event.objects.filter(verb="evidence.lms_updated").count() == 1  # nothing changed
+
+
+def test_an_lms_result_can_count_for_a_requirement(world):
+    enrolment = services.enrolment_create(offering=world.offering, teacher=world.lan, actor=None)
+    submission = services.submission_start(enrolment=enrolment, actor=world.lan)
+    services.evidence_record_from_lms(
+        teacher=world.lan,
+        version=world.version,
+        url="https://lms.example.org/mod/forum/3",
+        title="Group forum",
+        source_id="lti:1:forum-3:user-9",
+        details={},
+        requirement=world.requirement("link"),
+    )
+    assert world.requirement("link").title not in services.missing_evidence(submission)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://lms.example.org/x", ""])
+def test_an_lms_result_needs_a_web_address(world, url):
+    enrolment = services.enrolment_create(offering=world.offering, teacher=world.lan, actor=None)
+    services.submission_start(enrolment=enrolment, actor=world.lan)
+    with pytest.raises(LearningError, match="web address"):
+        services.evidence_record_from_lms(
+            teacher=world.lan,
+            version=world.version,
+            url=url,
+            title="Quiz",
+            source_id="x",
+            details={},
+        )
+    assert not EvidenceItem.objects.exists()
 
 
 def test_lms_results_without_an_open_attempt_are_refused(world):
