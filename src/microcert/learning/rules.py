@@ -109,7 +109,8 @@ rules.add_perm("learning.view_evidence", is_owner | is_assigned_assessor | is_pr
 # PD plans: the teacher writes, their institution decides.
 rules.add_perm("learning.change_plan", is_owner)
 rules.add_perm("learning.view_plan", is_owner | administers_plan | is_programme_manager)
-rules.add_perm("learning.decide_plan", administers_plan)
+# Nobody approves their own plan, even an admin who also teaches there.
+rules.add_perm("learning.decide_plan", administers_plan & ~is_owner)
 
 # Reviews.
 rules.add_perm("learning.view_queue", is_assessor)

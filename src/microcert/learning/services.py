@@ -114,13 +114,13 @@ def self_assessment_answer(
         if competence is None:
             raise LearningError(
                 _("%(code)s is not a competence of %(framework)s.")
-                % {"code": code, "framework": assessment.framework.title}
+                % {"code": str(code)[:20], "framework": assessment.framework.title}
             )
         level = levels.get(str(level_code))
         if level is None:
             raise LearningError(
                 _("%(level)s is not a level of %(framework)s.")
-                % {"level": level_code, "framework": assessment.framework.title}
+                % {"level": str(level_code)[:20], "framework": assessment.framework.title}
             )
         resolved.append((competence, level))
     for competence, level in resolved:
