@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import LegalNameChange, User
+from .models import LegalNameChange, PersonalToken, User
 
 
 class LegalNameChangeInline(admin.TabularInline):
@@ -35,3 +35,19 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(PersonalToken)
+class PersonalTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owners (only a hash is stored); the admin can see them."""
+
+    list_display = ["person", "name", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    search_fields = ["person__email", "name"]
+    readonly_fields = ["person", "name", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)

@@ -38,3 +38,17 @@ class ProfileForm(forms.Form):
                 "reason", _("Say why the legal name changes; it is kept in the history.")
             )
         return cleaned
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What will use the token"),
+        max_length=120,
+        help_text=_("For example: “grading script” or “LMS sync”."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("one year")), (0, _("no expiry"))],
+        initial=90,
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("partners/", views.partner_directory, name="partners"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("my/api-tokens/", views.api_tokens, name="api_tokens"),
     path("people/<uuid:uuid>/", views.person_detail, name="person"),
     path("people/<uuid:uuid>/edit/", views.person_edit, name="person_edit"),
     path(

@@ -1,22 +1,25 @@
 """Pages of the site. Thin: parse, authorise, call a selector or service, render."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from microcert.accounts import services as account_services
-from microcert.accounts.models import User
+from microcert.accounts.models import PersonalToken, User
 from microcert.catalog import selectors as catalog_selectors
 from microcert.core.selectors import events_for
 from microcert.network import selectors as network_selectors
 from microcert.network.models import Agreement, Organisation
 
-from .forms import ProfileForm
+from .forms import ProfileForm, TokenForm
 
 
 def _require(request: HttpRequest, perm: str, obj=None) -> None:
@@ -121,6 +124,53 @@ def person_edit(request: HttpRequest, uuid) -> HttpResponse:
         {"person": person, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's tokens for the REST API: make one (shown once), revoke one."""
+    form = TokenForm(request.POST if request.POST.get("action") == "create" else None)
+    new_token = ""
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        token = get_object_or_404(
+            PersonalToken, pk=_int_or_404(request.POST.get("token")), person=request.user
+        )
+        account_services.personal_token_revoke(token=token, actor=request.user)
+        messages.success(request, _("The token was revoked; programs using it are refused now."))
+        return redirect("web:api_tokens")
+    if request.method == "POST" and form.is_valid():
+        days = form.cleaned_data["days"]
+        try:
+            _token, new_token = account_services.personal_token_create(
+                person=request.user,
+                name=form.cleaned_data["name"],
+                actor=request.user,
+                expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = TokenForm()
+    response = render(
+        request,
+        "web/api_tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": PersonalToken.objects.filter(person=request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+    # The page may show a secret: no cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _int_or_404(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
 
 
 @login_required

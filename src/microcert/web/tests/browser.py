@@ -30,7 +30,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-
 @contextmanager
 def chromium() -> Iterator:
     """A headless Chromium; Playwright's sync API runs an event loop in this thread, so the
