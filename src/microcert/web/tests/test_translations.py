@@ -35,3 +35,29 @@ def test_translations_keep_every_placeholder(language):
             assert entry.msgid.count(placeholder) == entry.msgstr.count(placeholder) or (
                 entry.msgid_plural
             ), entry.msgid
+
+
+def test_the_catalogues_hold_every_string_the_code_marks(tmp_path):
+    """A string marked for translation but never extracted would show up in English."""
+    import shutil
+    import subprocess
+    import sys
+
+    source = LOCALE.parent
+    copy = tmp_path / "microcert"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    manage = source.parents[1] / "manage.py"
+    command = [sys.executable, str(manage), "makemessages", "-l", "vi", "--no-obsolete"]
+    subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
+        [*command, "--ignore", "*/tests/*"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+    )
+
+    def ids(path):
+        return {(e.msgctxt, e.msgid) for e in polib.pofile(str(path)) if not e.obsolete}
+
+    extracted = ids(copy / "locale" / "vi" / "LC_MESSAGES" / "django.po")
+    shipped = ids(LOCALE / "vi" / "LC_MESSAGES" / "django.po")
+    assert sorted(extracted - shipped, key=str) == [], "run `make messages` and translate"
