@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 # MIME type -> the extension the stored file is known by.
 ACCEPTED = {
@@ -42,16 +42,16 @@ _HEAD_BYTES = 8192
 
 # What people call the formats most often refused, instead of a MIME type.
 _READABLE_NAMES = {
-    "application/x-msdownload": _lazy("a Windows program"),
-    "application/x-executable": _lazy("a program"),
-    "application/x-elf": _lazy("a program"),
-    "application/x-mach-binary": _lazy("a program"),
-    "application/zip": _lazy("a ZIP archive"),
-    "application/x-rar-compressed": _lazy("a RAR archive"),
-    "application/x-7z-compressed": _lazy("a 7-Zip archive"),
-    "application/gzip": _lazy("a compressed archive"),
-    "video/mp4": _lazy("a video (share videos as a link)"),
-    "audio/mpeg": _lazy("an audio file"),
+    "application/x-msdownload": gettext_lazy("a Windows program"),
+    "application/x-executable": gettext_lazy("a program"),
+    "application/x-elf": gettext_lazy("a program"),
+    "application/x-mach-binary": gettext_lazy("a program"),
+    "application/zip": gettext_lazy("a ZIP archive"),
+    "application/x-rar-compressed": gettext_lazy("a RAR archive"),
+    "application/x-7z-compressed": gettext_lazy("a 7-Zip archive"),
+    "application/gzip": gettext_lazy("a compressed archive"),
+    "video/mp4": gettext_lazy("a video (share videos as a link)"),
+    "audio/mpeg": gettext_lazy("an audio file"),
 }
 
 
