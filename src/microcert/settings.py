@@ -160,6 +160,9 @@ LOCALE_PATHS = [SRC_DIR / "microcert" / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+# Our own date formats where Django's read badly inside translated sentences.
+FORMAT_MODULE_PATH = ["microcert.formats"]
+
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "vi", "zh-hans", "fr")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
