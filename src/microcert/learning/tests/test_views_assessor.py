@@ -225,7 +225,8 @@ def test_the_full_review_flow(client, world, review, django_capture_on_commit_ca
     first = Submission.objects.get(pk=review.submission_id)
     assert first.status == Submission.Status.RESUBMIT
     resubmit_mail = [m for m in mail.outbox if m.to == [world.lan.email]]
-    assert len(resubmit_mail) == 1 and "resubmit" in resubmit_mail[0].subject
+    # In Lan's language: "nộp lại" is Vietnamese for "resubmit".
+    assert len(resubmit_mail) == 1 and "nộp lại" in resubmit_mail[0].subject
 
     # The teacher (preferring Vietnamese) starts attempt 2 and sends it.
     assert world.lan.preferred_language == "vi"
