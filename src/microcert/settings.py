@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "microcert.frameworks",
     "microcert.catalog",
     "microcert.credentials",
+    "microcert.recognition",
     "microcert.learning",
     "microcert.lms",
     "microcert.web",

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("frameworks/", include("microcert.frameworks.urls")),
     path("", include("microcert.credentials.urls")),
     path("", include("microcert.learning.urls")),
+    path("", include("microcert.recognition.urls")),
     path("", include("microcert.web.urls")),
     prefix_default_language=True,
 )

@@ -37,6 +37,7 @@ from .models import (
     StatusList,
     StatusPurpose,
 )
+from .signals import credential_changed
 from .verification import schema_errors
 
 
@@ -400,6 +401,7 @@ def credential_issue(
                 "pathway": str(pathway.uuid) if pathway else None,
             },
         )
+        credential_changed.send(sender=IssuedCredential, credential=credential, change="issued")
         if stack and pathway is None:
             _stack_certificates(recipient=recipient, version=version, actor=actor)
     return credential
@@ -637,6 +639,7 @@ def credential_revoke(
     credential.status_reason = reason
     credential.save(update_fields=["status", "status_reason", "updated_at"])
     event_record(actor=actor, verb="credential.revoked", target=credential, reason=reason)
+    credential_changed.send(sender=IssuedCredential, credential=credential, change="revoked")
     if cascade:
         _after_part_revoked(credential, actor=actor, reason=reason)
     return credential
@@ -684,6 +687,7 @@ def credential_suspend(*, credential: IssuedCredential, actor, reason: str) -> I
     credential.status_reason = reason
     credential.save(update_fields=["status", "status_reason", "updated_at"])
     event_record(actor=actor, verb="credential.suspended", target=credential, reason=reason)
+    credential_changed.send(sender=IssuedCredential, credential=credential, change="suspended")
     return credential
 
 
@@ -698,6 +702,7 @@ def credential_reinstate(*, credential: IssuedCredential, actor, reason: str) ->
     credential.status_reason = reason
     credential.save(update_fields=["status", "status_reason", "updated_at"])
     event_record(actor=actor, verb="credential.reinstated", target=credential, reason=reason)
+    credential_changed.send(sender=IssuedCredential, credential=credential, change="reinstated")
     return credential
 
 

@@ -1,0 +1,1 @@
+"""Pages of recognition, one module per audience."""

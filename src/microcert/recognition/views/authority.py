@@ -1,0 +1,3 @@
+"""Pages for the authority."""
+
+urlpatterns: list = []

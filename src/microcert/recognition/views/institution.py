@@ -1,0 +1,3 @@
+"""Pages for the institution."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages for the reports."""
+
+urlpatterns: list = []

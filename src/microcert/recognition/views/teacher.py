@@ -1,0 +1,3 @@
+"""Pages for the teacher."""
+
+urlpatterns: list = []
