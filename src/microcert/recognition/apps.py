@@ -8,4 +8,5 @@ class RecognitionConfig(AppConfig):
     verbose_name = _("Recognition of professional development")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the ledger to credential changes
+        # The ledger follows credential changes; the pages' and API's rules are registered.
+        from . import permissions, receivers  # noqa: F401
