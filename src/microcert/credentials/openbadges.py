@@ -6,6 +6,7 @@ descriptions in every language, use terms of a context object embedded in the cr
 itself, so a verifier that knows only the standard contexts still understands every claim.
 """
 
+import copy
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
@@ -189,6 +190,9 @@ class AwardInput:
     results: dict[int, ProficiencyLevel] = field(default_factory=dict)
     evidence: Sequence[Evidence] = ()
     status: Sequence[StatusEntry] = ()
+    # Signed EndorsementCredentials of the Achievement (e.g. an authority's recognition),
+    # carried whole in its ``endorsement`` array so they verify on their own.
+    endorsements: Sequence[dict] = ()
 
 
 def issuer_profile(organisation: Organisation, did: str) -> dict:
@@ -350,6 +354,8 @@ def build_credential(
     micro-credentials a stacked certificate is made of."""
     language = award.language
     achievement = build_achievement(version, language=language)
+    if award.endorsements:
+        achievement["endorsement"] = [copy.deepcopy(e) for e in award.endorsements]
     subject: dict = {
         "type": ["AchievementSubject"],
         "identifier": [

@@ -94,6 +94,38 @@ def _sign(document: dict, *, issuer: Issuer, key: IssuerKey) -> dict:
     )
 
 
+def document_sign(*, issuer: Issuer, document: dict) -> dict:
+    """``document`` (a VC 2.0 credential, such as an EndorsementCredential) signed with the
+    issuer's active key; the document itself is not changed and nothing is stored.
+
+    The document must name this issuer (its DID, or a profile with that ``id``), since a
+    verifier checks the issuer against the key's controller; a term no context defines is
+    refused rather than signed unnoticed.
+    """
+    if not isinstance(document, dict):
+        raise IssuanceError(_("The document to sign must be a JSON object."))
+    contexts = document.get("@context")
+    if not isinstance(contexts, list) or not contexts or contexts[0] != openbadges.VC_V2:
+        raise IssuanceError(
+            _("@context must be a list that starts with %(url)s.") % {"url": openbadges.VC_V2}
+        )
+    if "proof" in document:
+        raise IssuanceError(_("The document to sign must not have a proof yet."))
+    key = issuer.keys.get(retired_at__isnull=True)
+    own = issuer_did(issuer, key)
+    named = document.get("issuer")
+    named_id = named.get("id") if isinstance(named, dict) else named
+    if named_id != own:
+        raise IssuanceError(
+            _("The document names the issuer %(given)s, not %(own)s.")
+            % {"given": named_id if isinstance(named_id, str) else "?", "own": own}
+        )
+    try:
+        return _sign(copy.deepcopy(document), issuer=issuer, key=key)
+    except jsonld.CredentialFormatError as error:
+        raise IssuanceError(str(error)) from error
+
+
 @transaction.atomic
 def issuer_create(
     *,
@@ -319,11 +351,15 @@ def credential_issue(
     pathway: Pathway | None = None,
     parts: Sequence[IssuedCredential] = (),
     stack: bool = True,
+    endorsements: Sequence[dict] = (),
 ) -> IssuedCredential:
     """Issue an Open Badges 3.0 credential for ``version`` to ``recipient``.
 
     With an ``idempotency_key`` a repeated call returns the credential made the first time.
     Holding every credential a pathway needs then earns its certificate (``stack``).
+    ``endorsements`` are signed EndorsementCredentials of the achievement (an authority's
+    recognition in force that day), carried in the Achievement's ``endorsement``; the
+    caller, a higher floor, chooses them.
     """
     results = results or {}
     if idempotency_key:
@@ -363,6 +399,7 @@ def credential_issue(
             language=language,
             results=results,
             evidence=evidence,
+            endorsements=endorsements,
             status=[
                 openbadges.StatusEntry(
                     purpose=status_list.purpose, index=index, list_url=status_list_url(status_list)
