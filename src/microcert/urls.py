@@ -16,6 +16,7 @@ urlpatterns = [
     path("lti/", include("microcert.lms.urls")),
     # DID documents, status lists, the W3C VC-API: stable addresses without a language.
     path("", include("microcert.credentials.api_urls")),
+    path("", include("microcert.recognition.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

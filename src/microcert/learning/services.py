@@ -1026,7 +1026,10 @@ def _evidence_summary(submission: Submission) -> list[Evidence]:
 
 
 def _award(submission: Submission, *, actor) -> IssuedCredential:
-    """Issue the credential once: the idempotency key is the submission itself."""
+    """Issue the credential once: the idempotency key is the submission itself. The
+    recognitions in force today travel inside it as the authorities' signed endorsements."""
+    from microcert.recognition import selectors as recognition_selectors
+
     version = submission.version
     results = {
         alignment.competence_id: alignment.target_level
@@ -1043,4 +1046,5 @@ def _award(submission: Submission, *, actor) -> IssuedCredential:
         results=results,
         evidence=evidence,
         idempotency_key=f"submission:{submission.uuid}",
+        endorsements=recognition_selectors.endorsements_in_force(version, on=timezone.localdate()),
     )

@@ -42,15 +42,23 @@ def home(request: HttpRequest) -> HttpResponse:
 def specification_detail(
     request: HttpRequest, slug: str, number: int | None = None
 ) -> HttpResponse:
+    from microcert.recognition import endorsement as recognition_endorsement
+    from microcert.recognition import selectors as recognition_selectors
+
     version = catalog_selectors.specification_detail(slug, number)
     if version is None:
         raise Http404
+    recognitions = [
+        {"decision": decision, "equivalence": recognition_endorsement.equivalence_text(decision)}
+        for decision in recognition_selectors.decisions_in_force(version, on=timezone.localdate())
+    ]
     return render(
         request,
         "web/specification_detail.html",
         {
             "version": version,
             "pathways": catalog_selectors.pathways_containing(version.micro_credential),
+            "recognitions": recognitions,
         },
     )
 
