@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
 from microcert.accounts import services as account_services
 from microcert.accounts.models import User
@@ -219,7 +220,8 @@ def _catalogue(data: dict, organisations: dict[str, Organisation], report: DemoR
 @transaction.atomic
 def demo_load(*, credentials: bool = True) -> DemoReport:
     """Load (or complete) the demo data; nothing is duplicated on a second run.
-    ``credentials=False`` stops before issuing the demo credentials."""
+    ``credentials=False`` stops before the recognitions (whose approval the ministry signs)
+    and the demo credentials."""
     report = DemoReport()
     framework_services.framework_load_shipped()
     network = _load("network.json")
@@ -229,6 +231,8 @@ def demo_load(*, credentials: bool = True) -> DemoReport:
     _catalogue(_load("catalogue.json"), organisations, report)
     _learning(_load("learning.json"), report)
     if credentials:
+        # Before the credentials, so they count in the PD ledger and carry the endorsement.
+        _recognition(_load("recognition.json"), organisations, report)
         _credentials(organisations, report)
         _journeys(report)
     return report
@@ -302,6 +306,7 @@ DEMO_AWARDS = [
 
 def _credentials(organisations: dict[str, Organisation], report: DemoReport) -> None:
     from microcert.credentials import services as credential_services
+    from microcert.recognition import selectors as recognition_selectors
 
     issuers = {}
     for slug in ("centre", "hust", "ain-shams", "ut"):
@@ -321,6 +326,9 @@ def _credentials(organisations: dict[str, Organisation], report: DemoReport) -> 
             version=version,
             actor=None,
             idempotency_key=key,
+            endorsements=recognition_selectors.endorsements_in_force(
+                version, on=timezone.localdate()
+            ),
         )
         report.count("credentials")
 
@@ -409,3 +417,64 @@ def _journeys(report: DemoReport) -> None:
     )
     learning.submission_submit(submission=submission, actor=hung)
     report.count("submissions in review")
+
+
+def _recognition(data: dict, organisations: dict[str, Organisation], report: DemoReport) -> None:
+    """Authorities and their schemes; the Centre's applications to MOET, one approved (its
+    endorsement signed by the ministry) and one waiting for the reviewer."""
+    from microcert.recognition import endorsement
+    from microcert.recognition import services as recognition
+    from microcert.recognition.models import InclusionApplication, RecognitionScheme
+
+    for row in data["authorities"]:
+        authority = recognition.authority_ensure(
+            organisation=organisations[row["organisation"]], actor=None
+        )
+        for scheme in row["schemes"]:
+            if RecognitionScheme.objects.filter(slug=scheme["slug"]).exists():
+                continue
+            recognition.scheme_create(
+                authority=authority,
+                slug=scheme["slug"],
+                title=scheme["title"]["en"],
+                description=scheme["description"]["en"],
+                translations={"title": scheme["title"], "description": scheme["description"]},
+                country=scheme["country"],
+                staff_categories=scheme["staff_categories"],
+                unit=scheme["unit"],
+                requirement=scheme["requirement"],
+                period_years=scheme["period_years"],
+                periods_start_on=_date(scheme["periods_start_on"]),
+                actor=None,
+            )
+            report.count("recognition schemes")
+    for row in data["applications"]:
+        scheme = RecognitionScheme.objects.get(slug=row["scheme"])
+        version = SpecificationVersion.objects.get(
+            micro_credential__slug=row["micro_credential"],
+            status=SpecificationVersion.Status.PUBLISHED,
+        )
+        if InclusionApplication.objects.filter(scheme=scheme, version=version).exists():
+            continue
+        application = recognition.application_submit(
+            scheme=scheme,
+            version=version,
+            applicant=organisations[row["applicant"]],
+            actor=User.objects.get(email=row["submitted_by"]),
+            motivation=row["motivation"],
+        )
+        report.count("inclusion applications")
+        decision = row.get("decision")
+        if decision is None:
+            continue
+        recognition.application_decide(
+            application=application,
+            actor=User.objects.get(email=decision["by"]),
+            outcome=decision["outcome"],
+            equivalence=decision["equivalence"],
+            valid_from=_date(decision["valid_from"]),
+            valid_until=_date(decision.get("valid_until")),
+            conditions=decision.get("conditions", ""),
+            endorse=endorsement.build_and_sign,
+        )
+        report.count("inclusion decisions")
