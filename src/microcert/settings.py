@@ -186,6 +186,8 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 # Evidence uploads: the largest file a teacher may submit (bytes).
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# National PD reports hide every group of fewer people than this, wherever they are published.
+REPORT_MIN_GROUP_SIZE = env.int("REPORT_MIN_GROUP_SIZE", default=5)
 # PD plans are due by this day of the year (MM-DD) where no country deadline is set.
 PD_PLAN_DEFAULT_DEADLINE = env.str("PD_PLAN_DEFAULT_DEADLINE", default="12-31")
 
