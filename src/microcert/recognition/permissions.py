@@ -61,6 +61,21 @@ def reviews_for(user, scheme: RecognitionScheme | None) -> bool:
     )
 
 
+def compliance_schemes(user, organisation: Organisation) -> list[RecognitionScheme]:
+    """The schemes of an institution whose compliance the user follows: every scheme that
+    applies to it for its admins and the programme's managers; an authority's reviewer, the
+    schemes of their own authority."""
+    from .selectors import schemes_for_organisation
+
+    schemes = schemes_for_organisation(organisation)
+    if network_selectors.has_role(
+        user, Role.INSTITUTION_ADMIN, organisation
+    ) or network_selectors.has_role(user, Role.PROGRAMME_MANAGER):
+        return schemes
+    reviewer_of = network_selectors.organisation_ids_where(user, Role.AUTHORITY_REVIEWER)
+    return [s for s in schemes if s.authority.organisation_id in reviewer_of]
+
+
 @rules.predicate
 def is_applicant(user, application: InclusionApplication | None) -> bool:
     return application is not None and acts_for(user, application.applicant)

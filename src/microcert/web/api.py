@@ -34,6 +34,7 @@ from microcert.accounts import services as account_services
 from microcert.learning.api import router as learning_router
 from microcert.learning.api_schemas import ErrorOut, OrganisationRef
 from microcert.network import selectors as network_selectors
+from microcert.recognition.api import router as recognition_router
 
 logger = logging.getLogger(__name__)
 
@@ -314,3 +315,4 @@ def me(request: HttpRequest) -> dict:
 
 
 api.add_router("/", learning_router)
+api.add_router("/recognition/", recognition_router)

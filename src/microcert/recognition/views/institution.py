@@ -21,15 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from microcert.accounts.roles import Role
 from microcert.catalog.models import SpecificationVersion
-from microcert.network import selectors as network_selectors
 from microcert.network.models import Organisation
 
 from .. import selectors, services
 from ..forms import ApplicationForm, ResubmitForm
-from ..models import InclusionApplication, RecognitionScheme
-from ..permissions import applicant_organisations
+from ..models import InclusionApplication
+from ..permissions import applicant_organisations, compliance_schemes
 from ..services import RecognitionError
 from .authority import unit_symbol
 
@@ -172,18 +170,6 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
     return organisation
 
 
-def visible_schemes(user, organisation: Organisation) -> list[RecognitionScheme]:
-    """The schemes of the institution the user may follow: all of them for its admins and
-    the programme's managers; an authority's reviewer sees their authority's schemes."""
-    schemes = selectors.schemes_for_organisation(organisation)
-    if network_selectors.has_role(
-        user, Role.INSTITUTION_ADMIN, organisation
-    ) or network_selectors.has_role(user, Role.PROGRAMME_MANAGER):
-        return schemes
-    reviewer_of = network_selectors.organisation_ids_where(user, Role.AUTHORITY_REVIEWER)
-    return [s for s in schemes if s.authority.organisation_id in reviewer_of]
-
-
 def _day(request: HttpRequest) -> datetime.date:
     """The day whose period is asked for with ``?period=YYYY-MM-DD``; today otherwise."""
     try:
@@ -198,7 +184,7 @@ def compliance_home(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(request, slug)
     today = timezone.localdate()
     rows = []
-    for scheme in visible_schemes(request.user, organisation):
+    for scheme in compliance_schemes(request.user, organisation):
         found = selectors.compliance(organisation, scheme, today)
         rows.append({"scheme": scheme, "compliance": found, "unit": unit_symbol(scheme.unit)})
     return render(
@@ -212,7 +198,9 @@ def compliance_home(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def compliance(request: HttpRequest, slug: str, scheme: str) -> HttpResponse:
     organisation = _organisation(request, slug)
-    found = next((s for s in visible_schemes(request.user, organisation) if s.slug == scheme), None)
+    found = next(
+        (s for s in compliance_schemes(request.user, organisation) if s.slug == scheme), None
+    )
     if found is None:
         raise Http404
     today = timezone.localdate()
