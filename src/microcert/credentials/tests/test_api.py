@@ -152,7 +152,7 @@ def test_there_is_no_did_document_for_an_unknown_or_a_did_key_issuer(client, dem
         organisation=Organisation.objects.get(slug="must"), actor=None, did_method="key"
     )
 
-    for slug in ("nobody", "must", "moet"):
+    for slug in ("nobody", "must", "cadi-ayyad"):
         response = client.get(f"/issuers/{slug}/did.json")
         assert response.status_code == 404
         assert "error" in response.json()
