@@ -48,6 +48,7 @@ from .api_schemas import (
     ResubmitIn,
     SchemePage,
 )
+from .forms import FIRST_DAY, LAST_DAY
 from .models import InclusionApplication, InclusionDecision, RecognitionScheme, Unit
 from .permissions import compliance_schemes, may_apply_with
 from .services import RecognitionError
@@ -461,7 +462,7 @@ def ledger_get(request: HttpRequest, person_id: UUID) -> dict:
 
 @router.get(
     "/organisations/{slug:organisation}/compliance",
-    response=_responses({200: CompliancePage}, 403, 404),
+    response=_responses({200: CompliancePage}, 400, 403, 404),
     summary="An institution's teachers against a scheme's requirement",
 )
 def compliance_get(
@@ -489,6 +490,12 @@ def compliance_get(
     chosen = next((s for s in compliance_schemes(request.user, found) if s.slug == scheme), None)
     if chosen is None:
         raise _not_found(_("scheme that applies to this institution"))
+    if on is not None and not FIRST_DAY <= on <= LAST_DAY:
+        raise HttpError(
+            400,
+            _("Choose a day between %(first)s and %(last)s.")
+            % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
     result = selectors.compliance(found, chosen, on or timezone.localdate())
     return {
         "organisation": _organisation(found),

@@ -14,6 +14,8 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import create_model
 
+from .forms import FIRST_DAY, LAST_DAY
+
 UnitCode = Literal["hour", "lesson45", "standard50", "ects", "ceu", "cpd_unit"]
 ApplicationStatus = Literal["submitted", "changes_requested", "approved", "rejected", "withdrawn"]
 Outcome = Literal["approve", "request_changes", "reject"]
@@ -172,10 +174,16 @@ class ResubmitIn(Schema):
 class DecisionIn(Schema):
     outcome: Outcome
     equivalence: Decimal | None = Field(
-        None, description="Approve: what one credential counts for, in the scheme's unit."
+        None,
+        max_digits=8,
+        decimal_places=2,
+        description="Approve: what one credential counts for, in the scheme's unit "
+        "(hundredths at most).",
     )
-    valid_from: datetime.date | None = Field(None, description="Approve: required.")
-    valid_until: datetime.date | None = None
+    valid_from: datetime.date | None = Field(
+        None, ge=FIRST_DAY, le=LAST_DAY, description="Approve: required."
+    )
+    valid_until: datetime.date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY)
     conditions: str = Field("", max_length=10000)
     reasons: str = Field(
         "", max_length=10000, description="Required to ask for changes or to reject."

@@ -4,6 +4,7 @@ Values a person cannot type (a scheme, a version, an organisation) arrive as cho
 tampered value is a form error, never an exception further down.
 """
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -17,6 +18,9 @@ from .models import InclusionDecision, RecognitionScheme
 from .permissions import may_apply_with
 
 MAX_TEXT = 10000
+# Days whose scheme period can be asked for: far from the calendar's ends, since periods
+# step by years (``services.period_of`` fails near year 1 and year 9999).
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
 
 
 class _SchemeChoice(forms.ModelChoiceField):
@@ -159,6 +163,15 @@ class DecisionForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        for name in ("valid_from", "valid_until"):
+            day = data.get(name)
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                self.add_error(
+                    name,
+                    _("Choose a day between %(first)s and %(last)s.")
+                    % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+                )
+                data[name] = None
         outcome = data.get("outcome")
         if outcome == InclusionDecision.Outcome.APPROVE:
             if data.get("equivalence") is None and "equivalence" not in self.errors:

@@ -245,10 +245,26 @@ def test_a_decision_whose_content_is_wrong_is_a_bad_request(callers, world, body
     assert not InclusionDecision.objects.exists()
 
 
-def test_an_unknown_outcome_does_not_fit_the_schema(callers, world):
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"outcome": "maybe", "reasons": "x"},
+        # Thousandths would round to nothing: refused before they reach the workflow.
+        {"outcome": "approve", "equivalence": "0.001", "valid_from": "2026-01-01"},
+        {"outcome": "approve", "equivalence": "8", "valid_from": "someday"},
+        {"outcome": "approve", "equivalence": "8", "valid_from": "0001-01-01"},
+        {
+            "outcome": "approve",
+            "equivalence": "8",
+            "valid_from": "2026-01-01",
+            "valid_until": "9999-12-31",
+        },
+    ],
+)
+def test_a_decision_that_does_not_fit_the_schema(callers, world, body):
     uuid = ok(_submit(callers["manager"], world), 201)["uuid"]
-    body = {"outcome": "maybe", "reasons": "x"}
     refused(callers["reviewer"].post(f"/applications/{uuid}/decisions", body), 422)
+    assert not InclusionDecision.objects.exists()
 
 
 def test_changes_resubmission_and_the_states_that_refuse_a_step(callers, world):
@@ -357,3 +373,6 @@ def test_compliance_refusals(callers, world):
     # The scheme counts Vietnamese lecturers, not UT's teachers.
     refused(callers["ut_admin"].get("/organisations/ut/compliance", scheme=scheme), 404)
     refused(callers["hust_admin"].get("/organisations/hust/compliance"), 422)
+    for day in ("0001-01-01", "9999-12-31"):
+        path = "/organisations/hust/compliance"
+        refused(callers["hust_admin"].get(path, scheme=scheme, on=day), 400)

@@ -328,6 +328,17 @@ def test_asking_for_changes_needs_reasons(client, world):
             },
             "valid_until",
         ),
+        ({"outcome": "approve", "equivalence": "8", "valid_from": "0001-01-01"}, "valid_from"),
+        (
+            {
+                "outcome": "approve",
+                "equivalence": "8",
+                "valid_from": "2026-01-01",
+                "valid_until": "9999-12-31",
+            },
+            "valid_until",
+        ),
+        ({"outcome": "approve", "equivalence": "0.001", "valid_from": "2026-01-01"}, "equivalence"),
         ({"outcome": "maybe", "reasons": "x"}, "outcome"),
         ({"outcome": "reject"}, "reasons"),
     ],

@@ -25,7 +25,7 @@ from microcert.catalog.models import SpecificationVersion
 from microcert.network.models import Organisation
 
 from .. import selectors, services
-from ..forms import ApplicationForm, ResubmitForm
+from ..forms import FIRST_DAY, LAST_DAY, ApplicationForm, ResubmitForm
 from ..models import InclusionApplication
 from ..permissions import applicant_organisations, compliance_schemes
 from ..services import RecognitionError
@@ -173,9 +173,10 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
 def _day(request: HttpRequest) -> datetime.date:
     """The day whose period is asked for with ``?period=YYYY-MM-DD``; today otherwise."""
     try:
-        return datetime.date.fromisoformat(request.GET.get("period", ""))
+        day = datetime.date.fromisoformat(request.GET.get("period", ""))
     except ValueError:
         return timezone.localdate()
+    return day if FIRST_DAY <= day <= LAST_DAY else timezone.localdate()
 
 
 @login_required
