@@ -97,13 +97,17 @@ def _decimal(value, what: str, *, positive: bool = False) -> Decimal:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise RecognitionError(_("%(what)s must be a number.") % {"what": what}) from None
-    if not number.is_finite() or number < 0 or (positive and number == 0) or number > 100000:
+    if not number.is_finite() or number > 100000:
+        raise RecognitionError(_("%(what)s must be a number.") % {"what": what})
+    # Judged after rounding to what is stored: 0.001 would be kept as 0.00.
+    number = number.quantize(Decimal("0.01"))
+    if number < 0 or (positive and number == 0):
         raise RecognitionError(
             _("%(what)s must be a positive number.") % {"what": what}
             if positive
             else _("%(what)s cannot be negative.") % {"what": what}
         )
-    return number.quantize(Decimal("0.01"))
+    return number
 
 
 @transaction.atomic

@@ -180,6 +180,7 @@ def test_asking_for_changes_waits_for_a_resubmission(world):
     ("equivalence", "valid_from", "message"),
     [
         (0, datetime.date(2026, 1, 1), "positive"),
+        ("0.001", datetime.date(2026, 1, 1), "positive"),
         ("x", datetime.date(2026, 1, 1), "number"),
         (-3, datetime.date(2026, 1, 1), "positive"),
         (8, None, "from when"),
