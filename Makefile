@@ -10,7 +10,7 @@ VERIFIERS := tools/verifiers
 NODE_STAMP := $(VERIFIERS)/node_modules/.installed-stamp
 SYSTEM_STAMP := var/.system-packages-stamp
 
-.PHONY: run test lint install migrate demo messages lock clean system-packages verifiers
+.PHONY: run test lint install migrate demo messages lock clean system-packages verifiers bench
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
@@ -63,6 +63,11 @@ lint: install
 test: lint system-packages verifiers
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2
+
+## Benchmarks on a database of their own (var/bench/ on SQLite, microcert_bench on PostgreSQL):
+## one table on screen, figures merged into var/bench/results.json (see bench/README.md)
+bench: install
+	$(PY) -m bench.run
 
 ## Re-extract UI strings into the gettext catalogues (needs GNU gettext)
 messages: install
