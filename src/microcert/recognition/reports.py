@@ -21,7 +21,11 @@ next-smallest group is withheld as well (complementary suppression). The rule ap
 report, page, chart and export built from a :class:`Report`, whoever reads it.
 
 One grouping at a time is deliberate: a cross-tabulation would need the same protection on
-every margin, which one total cannot give.
+every margin, which one total cannot give (for the same reason national readers get no single
+institution's report, see ``views/reports.py``). The rule protects each table against its own
+total. Tables of nested groupings of the same period (institutions within provinces, one
+period within every period) can still be set against each other to narrow a hidden group
+down; closing that needs suppression planned across all published tables at once.
 """
 
 import datetime

@@ -6,6 +6,9 @@ Aggregated reports (small groups always hidden, see ``reports.py``):
 * programme managers read every scheme's report (the network's reports);
 * an institution admin reads the report of their own institution's teachers.
 
+A national reader does not get one institution's report: grouped by level, it would be a
+cross-tabulation whose margins the national tables already publish.
+
 The row-level ledger names people, so it goes only to the authority reviewers of the scheme
 (all its rows) and to an institution admin for their own institution's teachers.
 """

@@ -462,6 +462,12 @@ def test_a_manager_reads_every_scheme_but_no_names(client, ledger, people):
     assert page(client, people["manager"], slug="other-scheme").status_code == 200
 
 
+def test_national_readers_get_no_single_institution_report(client, ledger, people):
+    # B is withheld in the national table to protect C; B's own report would give it back.
+    for reader in ("reviewer", "manager"):
+        assert page(client, people[reader], institution="uni-b").status_code == 403
+
+
 def test_a_reviewer_of_another_authority_is_refused(client, ledger, people):
     assert page(client, people["other_reviewer"]).status_code == 403
     assert page(client, people["teacher"]).status_code == 403
