@@ -3,8 +3,8 @@ and the CSV and XLSX exports of the report and of the row-level ledger.
 
 Query parameters (all optional): ``period`` (a day of the period, ISO, or ``all``; the current
 period by default), ``by`` (the grouping) and ``institution`` (an organisation's slug, for one
-institution's teachers). A parameter that means nothing gets a 400 page that says why. ``institution`` is
-for that institution's admins; national readers read national tables only.
+institution's teachers). A parameter that means nothing gets a 400 page that says why.
+``institution`` is for that institution's admins; national readers read national tables only.
 """
 
 import re
