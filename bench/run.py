@@ -298,14 +298,21 @@ def table(results: dict[str, list[dict]]) -> str:
 
 
 def write_results(runner: Runner, extra: dict) -> None:
-    """Merge this run's groups into ``var/bench/results.json``; other keys stay."""
+    """Merge this run into ``var/bench/results.json`` under ``{group: {database: ...}}``;
+    other groups, and the same group's figures on the other database, stay."""
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     existing = {}
     if RESULTS.exists():
         with contextlib.suppress(ValueError):
             existing = json.loads(RESULTS.read_text(encoding="utf-8"))
     for group, rows in runner.results.items():
-        existing[group] = {
+        entry = existing.get(group)
+        if not isinstance(entry, dict):
+            entry = {}
+        elif "measurements" in entry:  # one database's figures straight under the group
+            entry = {entry.get("database", "unknown"): entry}
+        existing[group] = entry
+        entry[runner.vendor] = {
             "database": runner.vendor,
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "python": sys.version.split()[0],
