@@ -26,6 +26,28 @@ class EventAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records only services write: shown, never added, changed or deleted in the admin.
+    Fields named in ``exclude`` (secrets, large blobs) are not shown at all."""
+
+    exclude: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        hidden = set(self.exclude or ())
+        return [f.name for f in self.model._meta.fields if f.name not in hidden] + [
+            m.name for m in self.model._meta.many_to_many if m.name not in hidden
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EventedAdmin(admin.ModelAdmin):
     """Admin edits are changes like any other: each writes an event in the same transaction
     (the admin's change view already runs in one)."""

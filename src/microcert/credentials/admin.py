@@ -4,25 +4,9 @@ shows key material."""
 
 from django.contrib import admin
 
+from microcert.core.admin import ReadOnlyAdmin
+
 from .models import ApiToken, BulkJob, IssuedCredential, Issuer, IssuerKey, StatusList
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    exclude: tuple[str, ...] = ()
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name not in self.exclude] + [
-            m.name for m in self.model._meta.many_to_many if m.name not in self.exclude
-        ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class IssuerKeyInline(admin.TabularInline):

@@ -5,7 +5,7 @@ through the services, which keep the workflow's rules and write events."""
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from microcert.core.admin import EventedAdmin
+from microcert.core.admin import EventedAdmin, ReadOnlyAdmin
 
 from .models import (
     AssessmentPolicy,
@@ -18,20 +18,6 @@ from .models import (
     SelfAssessment,
     Submission,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanDeadline)

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from microcert.core.admin import EventedAdmin
+from microcert.core.admin import EventedAdmin, ReadOnlyAdmin
 
 from . import services
 from .models import (
@@ -42,22 +42,6 @@ def tool_values() -> list[tuple[str, str]]:
             "result.readonly",
         ),
     ]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name not in self.exclude_fields]
-
-    exclude_fields: tuple[str, ...] = ()
 
 
 class LtiDeploymentInline(admin.TabularInline):
@@ -130,8 +114,7 @@ class LtiIdentityAdmin(EventedAdmin):
 @admin.register(LtiToolKey)
 class LtiToolKeyAdmin(ReadOnlyAdmin):
     list_display = ["kid", "is_active", "created_at", "retired_at"]
-    exclude = ["encrypted_private_key"]
-    exclude_fields = ("encrypted_private_key",)
+    exclude = ("encrypted_private_key",)
     change_list_template = "admin/lms/ltitoolkey/change_list.html"
 
     def get_urls(self):

@@ -5,7 +5,7 @@ decisions and the ledger are read-only, because decisions are made on the review
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from microcert.core.admin import EventedAdmin
+from microcert.core.admin import EventedAdmin, ReadOnlyAdmin
 
 from .models import (
     Authority,
@@ -14,20 +14,6 @@ from .models import (
     LedgerEntry,
     RecognitionScheme,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Authority)
