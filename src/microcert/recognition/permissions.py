@@ -20,12 +20,9 @@ from microcert.network import selectors as network_selectors
 from microcert.network.models import Organisation
 
 from .models import InclusionApplication, RecognitionScheme
+from .rules import _signed_in, is_authority_reviewer, is_programme_manager
 
 APPLICANT_ROLES = (Role.INSTITUTION_ADMIN, Role.PROGRAMME_MANAGER)
-
-
-def _signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
 
 
 def acts_for(user, organisation: Organisation | None) -> bool:
@@ -89,16 +86,6 @@ def is_scheme_reviewer(user, application: InclusionApplication | None) -> bool:
 @rules.predicate
 def may_act_for(user, organisation: Organisation | None) -> bool:
     return acts_for(user, organisation)
-
-
-@rules.predicate
-def is_authority_reviewer(user) -> bool:
-    return _signed_in(user) and network_selectors.has_role(user, Role.AUTHORITY_REVIEWER)
-
-
-@rules.predicate
-def is_programme_manager(user) -> bool:
-    return _signed_in(user) and network_selectors.has_role(user, Role.PROGRAMME_MANAGER)
 
 
 @rules.predicate
