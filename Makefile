@@ -10,7 +10,7 @@ VERIFIERS := tools/verifiers
 NODE_STAMP := $(VERIFIERS)/node_modules/.installed-stamp
 SYSTEM_STAMP := var/.system-packages-stamp
 
-.PHONY: run test lint install migrate demo messages lock clean system-packages verifiers bench
+.PHONY: run test lint audit soak install migrate demo messages lock clean system-packages verifiers bench
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
@@ -59,8 +59,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
+## Security checks: bandit on our code (fails on high severity), pip-audit on the lock file
+## (says plainly when no advisory source answers)
+audit: install
+	scripts/audit.sh
+
 ## Set up and run the whole test suite (SQLite by default; DATABASE_URL selects PostgreSQL)
-test: lint system-packages verifiers
+test: lint audit system-packages verifiers
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2
 
@@ -68,6 +73,11 @@ test: lint system-packages verifiers
 ## one table on screen, figures merged into var/bench/results.json (see bench/README.md)
 bench: install
 	$(PY) -m bench.run
+
+## Ten minutes of mixed traffic (pages, verification, issuance) through gunicorn; fails on any
+## error or growing memory (see docs/reliability.md). SOAK_SECONDS=60 for a short run.
+soak: install system-packages
+	$(PY) -m soak.run
 
 ## Re-extract UI strings into the gettext catalogues (needs GNU gettext)
 messages: install

@@ -9,6 +9,19 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PUBLIC_BASE_URL = "https://microcert.test"
+    # Counters in the shared memory cache would carry over from test to test; the rate-limit
+    # tests turn them on for themselves.
+    settings.RATE_LIMITS_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached DID documents, remembered signatures and replay marks stay with their test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

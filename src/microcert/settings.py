@@ -56,16 +56,20 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_countries",
     "microcert.core",
     "microcert.accounts",
     "microcert.network",
+    "microcert.news",
     "microcert.frameworks",
     "microcert.catalog",
     "microcert.credentials",
     "microcert.recognition",
+    "microcert.classrooms",
     "microcert.learning",
     "microcert.lms",
+    "microcert.privacy",
     "microcert.web",
     "microcert.demo",
 ]
@@ -81,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "microcert.core.ratelimit.RateLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "microcert.urls"
@@ -123,6 +129,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://microcert")}
 
+# Budgets per client address (or per signed-in person) on the doors anyone can knock on; see
+# microcert.core.ratelimit. Behind N reverse proxies set TRUSTED_PROXIES=N so the address is
+# the one the nearest proxy saw.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+RATE_LIMITS = {
+    "verify": {
+        "methods": ["POST"],
+        "path": r"^/(credentials/verify|presentations/verify|verify/)",
+        "rate": env.str("RATE_LIMIT_VERIFY", default="120/m"),
+    },
+    "api": {"path": r"^/api/", "rate": env.str("RATE_LIMIT_API", default="600/m"), "per": "user"},
+    "sign-in": {
+        "methods": ["POST"],
+        "path": r"^/accounts/(login|signup|password/reset)/",
+        "rate": env.str("RATE_LIMIT_SIGN_IN", default="30/m"),
+    },
+    "public-forms": {
+        "methods": ["POST"],
+        "path": r"^/network/join/",
+        "rate": env.str("RATE_LIMIT_PUBLIC_FORMS", default="10/h"),
+    },
+    "pages": {
+        "methods": ["GET", "HEAD"],
+        "path": r"^/",
+        "rate": env.str("RATE_LIMIT_PAGES", default="1200/m"),
+    },
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -148,6 +183,10 @@ ACCOUNT_CHANGE_EMAIL = False
 ACCOUNT_MAX_EMAIL_ADDRESSES = 5
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Two-factor sign-in (TOTP apps and one-time recovery codes), offered to everyone and
+# recommended to those who decide about others' credentials (see the dashboard's nudge).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="microcert")
 
 # Internationalisation: the interface and every piece of content in four languages.
 LANGUAGE_CODE = "en"
@@ -203,12 +242,53 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that then dies (kill -9, lost machine) goes back on the queue once
+# it has been unacknowledged this long; keep it above the longest task, or a slow task is
+# started a second time while it still runs (harmless, tasks are idempotent, but wasted).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often (seconds) a worker looks for such tasks.
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=60),
+    "unacked_restore_throttle": 1,
+}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# For `celery beat` (one process per deployment): status lists are re-signed before they
+# expire (they are also refreshed when read), and lists left unsigned by a stopped bulk job
+# are published.
+CELERY_BEAT_SCHEDULE = {
+    "refresh-status-lists": {
+        "task": "microcert.credentials.refresh_status_lists",
+        "schedule": 3600.0,
+    },
+    "publish-status-lists": {
+        "task": "microcert.credentials.publish_status_lists",
+        "schedule": 900.0,
+    },
+}
 
 # Security headers that apply everywhere; transport security only where TLS is in front.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: everything from the platform itself, no inline script or style
+# (templates link static files; core/tests/test_security_headers.py keeps it that way). Images
+# may be data: URIs (the two-factor QR code); nothing may frame the pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

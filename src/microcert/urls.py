@@ -12,6 +12,7 @@ urlpatterns = [
     path("ims/case/v1p1/", include("microcert.frameworks.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", web_views.healthz, name="healthz"),
+    path("", include("microcert.web.seo_urls")),
     path("api/v1/", api.urls),
     path("lti/", include("microcert.lms.urls")),
     # DID documents, status lists, the W3C VC-API: stable addresses without a language.
@@ -26,6 +27,10 @@ urlpatterns += i18n_patterns(
     path("", include("microcert.credentials.urls")),
     path("", include("microcert.learning.urls")),
     path("", include("microcert.recognition.urls")),
+    path("", include("microcert.network.urls")),
+    path("", include("microcert.news.urls")),
+    path("", include("microcert.classrooms.urls")),
+    path("", include("microcert.privacy.urls")),
     path("", include("microcert.web.urls")),
     prefix_default_language=True,
 )
