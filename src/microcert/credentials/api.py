@@ -265,6 +265,9 @@ def status_list(request: HttpRequest, list_id: str) -> HttpResponse:
     found = selectors.status_list_by_uuid(public_id) if public_id else None
     if found is None or not found.signed_credential:
         raise ApiError(404, "No such status list.")
+    if verification.status_list_needs_signing(found.signed_credential):
+        # Lists are valid for a day: one asked for near its end is signed again first.
+        found = services.status_list_refresh(status_list_id=found.pk)
     body = json.dumps(found.signed_credential, ensure_ascii=False, separators=(",", ":"))
     payload = body.encode("utf-8")
     etag = quote_etag(hashlib.sha256(payload).hexdigest()[:32])

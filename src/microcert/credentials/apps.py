@@ -6,3 +6,6 @@ class CredentialsConfig(AppConfig):
     name = "microcert.credentials"
     label = "credentials"
     verbose_name = _("Credentials")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the cache-clearing receivers)

@@ -4,7 +4,8 @@ An upload is checked whole before anything is stored (size, encoding, header, nu
 a file that passes becomes a :class:`BulkJob` whose rows a task then works through one by one.
 A row that cannot be done is recorded with its line number and the reason, and the job goes
 on. Issuing is idempotent per row, keyed on (issuer, specification, e-mail, evidence URL), so
-running the same file again issues nothing twice: those rows count as skipped.
+running the same file again issues nothing twice: those rows count as skipped. The rows of one
+specification are issued together as a cohort (``services.credential_issue_cohort``).
 """
 
 import csv
@@ -14,7 +15,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -95,12 +96,15 @@ def _decode(upload) -> str:
     return text
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    first_line = text.lstrip().splitlines()[0]
+def _dialect(text: str) -> type[csv.Dialect]:
+    """Spreadsheets' CSV with the delimiter the header uses. Only the delimiter is sniffed: a
+    header says nothing about quoting, and a guessed quoting misreads cells holding quotes."""
+    lines = text.lstrip().splitlines()
     try:
-        return csv.Sniffer().sniff(first_line, delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
+        delimiter = csv.Sniffer().sniff(lines[0], delimiters=",;\t").delimiter
+    except (csv.Error, IndexError):
+        delimiter = ","
+    return type("Spreadsheet", (csv.excel,), {"delimiter": delimiter})
 
 
 def read_csv(
@@ -271,7 +275,10 @@ def _results(version: SpecificationVersion, values: dict) -> dict[int, Proficien
     return results
 
 
-def _issue_row(job: BulkJob, row: dict, lookups: _Lookups) -> str:
+def _prepare_issue_row(
+    job: BulkJob, row: dict, lookups: _Lookups
+) -> tuple[SpecificationVersion, services.CohortAward]:
+    """Check one row of an issue job: the specification version and the award it asks for."""
     _check_shape(row)
     values = row["values"]
     email = values.get("email", "").strip().lower()
@@ -301,25 +308,17 @@ def _issue_row(job: BulkJob, row: dict, lookups: _Lookups) -> str:
             _("Nobody on the platform has the e-mail address %(email)s.") % {"email": email}
         )
     version = lookups.version(slug)
-    results = _results(version, values)
-    key = issue_key(job.issuer, slug, email, evidence_url)
-    if IssuedCredential.objects.filter(issuer=job.issuer, idempotency_key=key).exists():
-        return SKIPPED
     evidence = (
         [openbadges.Evidence(url=evidence_url, name=evidence_name or evidence_url)]
         if evidence_url
         else []
     )
-    services.credential_issue(
-        issuer=job.issuer,
+    return version, services.CohortAward(
         recipient=recipient,
-        version=version,
-        actor=job.created_by,
-        results=results,
+        results=_results(version, values),
         evidence=evidence,
-        idempotency_key=key,
+        idempotency_key=issue_key(job.issuer, slug, email, evidence_url),
     )
-    return DONE
 
 
 def credential_reference(value: str) -> uuid.UUID | None:
@@ -355,7 +354,9 @@ def _revoke_row(job: BulkJob, row: dict, lookups: _Lookups) -> str:
         )
     if credential.status == IssuedCredential.Status.REVOKED:
         return SKIPPED
-    services.credential_revoke(credential=credential, actor=job.created_by, reason=job.reason)
+    services.credential_revoke(
+        credential=credential, actor=job.created_by, reason=job.reason, publish=False
+    )
     return DONE
 
 
@@ -374,7 +375,9 @@ def _error_text(error: Exception) -> str:
 
 def bulk_job_run(job_id: int) -> BulkJob:
     """Work through a job's rows, writing progress as it goes. A job run again (a task
-    delivered twice) starts over; finished rows are then skipped, not done twice."""
+    delivered twice, or again after its worker was killed) starts over; rows finished before
+    are found by their idempotency key and counted as skipped, never done twice. A finished
+    job is not run again."""
     job = BulkJob.objects.select_related("issuer__organisation", "created_by").get(pk=job_id)
     if job.state == BulkJob.State.DONE:
         return job
@@ -406,47 +409,12 @@ def _run(job: BulkJob) -> None:
         finished_at=None,
         updated_at=timezone.now(),
     )
-    handler: Callable[[BulkJob, dict, _Lookups], str] = (
-        _issue_row if job.kind == BulkJob.Kind.ISSUE else _revoke_row
-    )
-    lookups = _Lookups()
-    processed = succeeded = skipped = 0
-    errors: list[dict] = []
-    last_flush = time.monotonic()
-    for index, row in enumerate(job.rows):
-        try:
-            outcome = handler(job, row, lookups)
-        except (RowError, ValidationError) as error:
-            errors.append(
-                {
-                    "line": row.get("line"),
-                    "value": _row_label(job, row),
-                    "message": _error_text(error),
-                }
-            )
-        except Exception:
-            logger.exception("bulk job %s: line %s failed", job.uuid, row.get("line"))
-            errors.append(
-                {
-                    "line": row.get("line"),
-                    "value": _row_label(job, row),
-                    "message": _("An unexpected error stopped this row; it was not done."),
-                }
-            )
-        else:
-            succeeded += outcome == DONE
-            skipped += outcome == SKIPPED
-        processed += 1
-        last = index == len(job.rows) - 1
-        if last or time.monotonic() - last_flush >= FLUSH_EVERY:
-            BulkJob.objects.filter(pk=job.pk).update(
-                processed=processed,
-                succeeded=succeeded,
-                skipped=skipped,
-                errors=errors[:MAX_STORED_ERRORS],
-                updated_at=timezone.now(),
-            )
-            last_flush = time.monotonic()
+    counts = _Counts(job)
+    if job.kind == BulkJob.Kind.ISSUE:
+        _run_issue(job, counts)
+    else:
+        _run_revoke(job, counts)
+    counts.flush(force=True)
     with transaction.atomic():
         done = BulkJob.objects.select_for_update().get(pk=job.pk)
         done.state = BulkJob.State.DONE
@@ -457,12 +425,121 @@ def _run(job: BulkJob) -> None:
             verb="bulk_job.finished",
             target=done,
             details={
-                "processed": processed,
-                "succeeded": succeeded,
-                "skipped": skipped,
-                "errors": len(errors),
+                "processed": counts.processed,
+                "succeeded": counts.succeeded,
+                "skipped": counts.skipped,
+                "errors": len(counts.errors),
             },
         )
+
+
+class _Counts:
+    """A job's progress, written to its row at most every ``FLUSH_EVERY`` seconds."""
+
+    def __init__(self, job: BulkJob) -> None:
+        self.job = job
+        self.processed = self.succeeded = self.skipped = 0
+        self.errors: dict[int, dict] = {}  # by row position, so they list in file order
+        self.last_flush = time.monotonic()
+
+    def outcome(self, outcome: str) -> None:
+        self.processed += 1
+        self.succeeded += outcome == DONE
+        self.skipped += outcome == SKIPPED
+
+    def error(self, position: int, row: dict, message: str) -> None:
+        self.processed += 1
+        self.errors[position] = {
+            "line": row.get("line"),
+            "value": _row_label(self.job, row),
+            "message": message,
+        }
+
+    def flush(self, *, force: bool = False) -> None:
+        if not force and time.monotonic() - self.last_flush < FLUSH_EVERY:
+            return
+        errors = [self.errors[position] for position in sorted(self.errors)]
+        BulkJob.objects.filter(pk=self.job.pk).update(
+            processed=self.processed,
+            succeeded=self.succeeded,
+            skipped=self.skipped,
+            errors=errors[:MAX_STORED_ERRORS],
+            updated_at=timezone.now(),
+        )
+        self.last_flush = time.monotonic()
+
+
+def _unexpected(job: BulkJob, row: dict) -> str:
+    logger.exception("bulk job %s: line %s failed", job.uuid, row.get("line"))
+    return _("An unexpected error stopped this row; it was not done.")
+
+
+def _run_issue(job: BulkJob, counts: _Counts) -> None:
+    """Check every row, then issue each specification's rows as one cohort
+    (``credential_issue_cohort``: status entries, signing and storing in batches)."""
+    lookups = _Lookups()
+    cohorts: dict[int, tuple[SpecificationVersion, list[tuple[int, services.CohortAward]]]] = {}
+    for position, row in enumerate(job.rows):
+        try:
+            version, award = _prepare_issue_row(job, row, lookups)
+        except (RowError, ValidationError) as error:
+            counts.error(position, row, _error_text(error))
+        except Exception:
+            counts.error(position, row, _unexpected(job, row))
+        else:
+            cohorts.setdefault(version.pk, (version, []))[1].append((position, award))
+    counts.flush()
+    for version, members in cohorts.values():
+        before = counts.processed
+
+        def progress(settled: int, before: int = before) -> None:
+            counts.processed = before + settled
+            counts.flush()
+
+        try:
+            outcome = services.credential_issue_cohort(
+                issuer=job.issuer,
+                version=version,
+                awards=[award for _position, award in members],
+                actor=job.created_by,
+                progress=progress,
+            )
+        except ValidationError as error:
+            counts.processed = before
+            for position, _award in members:
+                counts.error(position, job.rows[position], _error_text(error))
+            continue
+        except Exception:
+            counts.processed = before
+            for position, _award in members:
+                counts.error(position, job.rows[position], _unexpected(job, job.rows[position]))
+            continue
+        counts.processed = before
+        for index, (position, _award) in enumerate(members):
+            if index in outcome.refused:
+                counts.error(position, job.rows[position], outcome.refused[index])
+            else:
+                counts.outcome(SKIPPED if index in outcome.existing else DONE)
+
+
+def _run_revoke(job: BulkJob, counts: _Counts) -> None:
+    """Revoke row by row, setting status bits only, then sign each changed list once. A job
+    stopped half-way leaves lists unsigned; its re-run (or the ``publish_status_lists``
+    task) publishes them, since publication compares the bits with what was signed."""
+    lookups = _Lookups()
+    try:
+        for position, row in enumerate(job.rows):
+            try:
+                outcome = _revoke_row(job, row, lookups)
+            except (RowError, ValidationError) as error:
+                counts.error(position, row, _error_text(error))
+            except Exception:
+                counts.error(position, row, _unexpected(job, row))
+            else:
+                counts.outcome(outcome)
+            counts.flush()
+    finally:
+        services.status_lists_publish(issuer=job.issuer)
 
 
 def outcome_summary(job: BulkJob) -> str:

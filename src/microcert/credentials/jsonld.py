@@ -5,7 +5,8 @@ interoperable:
 
 - Contexts are never fetched. The ones we ship are pinned by SHA-256 and checked on load;
   callers may add documents explicitly (``extra_documents``); any other URL is an error.
-- Canonical form is RDFC-1.0 (pyld's ``URDNA2015``; pyld's own default is the older URGNA2012).
+- Canonical form is RDFC-1.0, computed by our own :mod:`.rdfc` from the quads pyld's ``toRdf``
+  gives (pyld's canonicalizer escapes literals short of the Recommendation).
 - "Safe mode": anything that JSON-LD would silently drop (an undefined property or type, a
   relative IRI, a base direction) is an error naming its path, because dropped data is not
   signed and yet a reader of the JSON would see it. pyld 3.3.0 has no safe mode of its own,
@@ -30,8 +31,9 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from pyld import jsonld as pyld_jsonld
-from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
+
+from . import rdfc
 
 __all__ = [
     "CONTEXTS_DIR",
@@ -46,9 +48,13 @@ __all__ = [
     "UndefinedTermError",
     "assert_no_dropped_terms",
     "canonicalize",
+    "canonicalize_quads",
+    "context_keys",
     "find_dropped_terms",
+    "is_absolute_iri",
     "pinned_context",
     "read_pinned_context",
+    "to_quads",
     "verify_pinned_contexts",
 ]
 
@@ -308,6 +314,33 @@ def _is_iri(value: object) -> bool:
     return isinstance(value, str) and _ABSOLUTE_IRI.fullmatch(value) is not None
 
 
+def is_absolute_iri(value: object) -> bool:
+    """True for what safe mode accepts as an IRI: a scheme, a colon, no spaces or delimiters."""
+    return _is_iri(value)
+
+
+def context_keys(contexts: Any) -> frozenset[str]:
+    """Every key anywhere in the given ``@context`` value and the pinned contexts it names: a
+    superset of the terms (and so of the prefixes) a document under it can use."""
+    found: set[str] = set()
+    seen: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str) and node in PINNED_CONTEXTS and node not in seen:
+            seen.add(node)
+            walk(pinned_context(node))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                found.add(key)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(contexts)
+    return frozenset(found)
+
+
 def _is_node_reference(value: object) -> bool:
     return isinstance(value, str) and (value.startswith("_:") or _is_iri(value))
 
@@ -523,22 +556,37 @@ def assert_no_dropped_terms(
 # RDFC-1.0 section 4.4: graphs of look-alike blank nodes make canonicalization take factorial
 # time ("poison graphs"). Credentials need none of these calls; a bounded budget refuses
 # such a document in milliseconds instead of tying up a worker for minutes.
-MAX_N_DEGREE_CALLS: Final = 2_000
+MAX_N_DEGREE_CALLS: Final = rdfc.MAX_N_DEGREE_CALLS
 
 
-class _BoundedURDNA2015(URDNA2015):
-    def __init__(self) -> None:
-        super().__init__()
-        self._n_degree_calls = 0
+def to_quads(
+    document: Mapping[str, Any],
+    *,
+    loader: Callable[..., Any] | None = None,
+    safe: bool = True,
+    path_prefix: str | None = None,
+) -> list[rdfc.Quad]:
+    """The RDF quads of a JSON-LD document (pyld's ``toRdf``), as :mod:`.rdfc` terms.
 
-    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
-        self._n_degree_calls += 1
-        if self._n_degree_calls > MAX_N_DEGREE_CALLS:
-            raise JsonLdError(
-                "The document's blank nodes are too alike to canonicalize (an RDFC-1.0 "
-                "poison graph); give them ids."
-            )
-        return super().hash_n_degree_quads(id_, issuer)
+    With ``safe`` (the default) the document is refused with :class:`UndefinedTermError` if
+    anything in it would be dropped; the check rides on the expansion that ``toRdf`` does
+    anyway. ``path_prefix`` is put in front of reported paths (e.g. ``"proof"``).
+    """
+    processor = _CheckingProcessor()
+    options = _options(loader)
+    dataset = _run(lambda: processor.to_rdf(document, {**options, "produceGeneralizedRdf": False}))
+    if safe and processor.problems:
+        located = _locate(document, processor.problems, loader)
+        raise UndefinedTermError(_prefixed(located, path_prefix))
+    return rdfc.quads_from_pyld(dataset)
+
+
+def canonicalize_quads(quads: list[rdfc.Quad], **options: Any) -> str:
+    """RDFC-1.0 canonical N-Quads of quads, a poison graph refused as a :class:`JsonLdError`."""
+    try:
+        return rdfc.canonicalize(quads, **options)
+    except rdfc.PoisonGraphError as error:
+        raise JsonLdError(str(error)) from None
 
 
 def canonicalize(
@@ -553,13 +601,8 @@ def canonicalize(
     With ``safe`` (the default) the document is refused with :class:`UndefinedTermError` if
     anything in it would be dropped; the check rides on the expansion that canonicalization
     does anyway. ``path_prefix`` is put in front of reported paths (e.g. ``"proof"``).
+    The canonical form is our own (:mod:`.rdfc`), which escapes literals as the
+    Recommendation says; pyld's is used for expansion and ``toRdf`` only.
     """
-    processor = _CheckingProcessor()
-    options = _options(loader)
-    # to_rdf expands first, so the dropped-term checks run as before.
-    dataset = _run(lambda: processor.to_rdf(document, {**options, "produceGeneralizedRdf": False}))
-    nquads = _run(lambda: _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"}))
-    if safe and processor.problems:
-        located = _locate(document, processor.problems, loader)
-        raise UndefinedTermError(_prefixed(located, path_prefix))
-    return nquads
+    quads = to_quads(document, loader=loader, safe=safe, path_prefix=path_prefix)
+    return canonicalize_quads(quads)

@@ -220,6 +220,18 @@ class IssuedCredential(PublicIdModel):
             models.UniqueConstraint(
                 fields=["suspension_list", "suspension_index"], name="credentials_suspension_entry"
             ),
+            # A list without an index (or the reverse) would slip past the two constraints
+            # above, whose NULLs never collide: an entry is both or neither.
+            models.CheckConstraint(
+                condition=Q(revocation_list__isnull=True, revocation_index__isnull=True)
+                | Q(revocation_list__isnull=False, revocation_index__isnull=False),
+                name="credentials_revocation_entry_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(suspension_list__isnull=True, suspension_index__isnull=True)
+                | Q(suspension_list__isnull=False, suspension_index__isnull=False),
+                name="credentials_suspension_entry_whole",
+            ),
             models.UniqueConstraint(
                 fields=["issuer", "idempotency_key"],
                 condition=~Q(idempotency_key=""),

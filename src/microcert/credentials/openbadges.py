@@ -344,6 +344,42 @@ def _number(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+@dataclass(frozen=True)
+class SpecificationFacts:
+    """What a credential takes from its specification version, read from the database once:
+    the Achievement in one language and what the results and credits need. Credentials of a
+    cohort share it (and its ``achievement`` object: treat it as read-only)."""
+
+    achievement: dict
+    achievement_keys: frozenset[str]
+    ects: Decimal | None
+    # (competence id, competence UUID) of each alignment, in order: what a result points at.
+    result_targets: tuple[tuple[int, str], ...]
+
+    def with_endorsements(self, endorsements: Sequence[dict]) -> "SpecificationFacts":
+        """The same facts with ``endorsements`` carried in the Achievement (copied once)."""
+        if not endorsements:
+            return self
+        copies = [copy.deepcopy(e) for e in endorsements]
+        return SpecificationFacts(
+            achievement={**self.achievement, "endorsement": copies},
+            achievement_keys=self.achievement_keys | {"endorsement"} | _keys(copies),
+            ects=self.ects,
+            result_targets=self.result_targets,
+        )
+
+
+def specification_facts(version: SpecificationVersion, *, language: str) -> SpecificationFacts:
+    achievement = build_achievement(version, language=language)
+    alignments = version.alignments.select_related("competence").order_by("position")
+    return SpecificationFacts(
+        achievement=achievement,
+        achievement_keys=frozenset(_keys(achievement)),
+        ects=version.ects,
+        result_targets=tuple((a.competence_id, str(a.competence.uuid)) for a in alignments),
+    )
+
+
 def build_credential(
     version: SpecificationVersion,
     award: AwardInput,
@@ -352,10 +388,20 @@ def build_credential(
 ) -> dict:
     """The unsigned AchievementCredential. ``parts`` are (credential id, name) of the
     micro-credentials a stacked certificate is made of."""
-    language = award.language
-    achievement = build_achievement(version, language=language)
-    if award.endorsements:
-        achievement["endorsement"] = [copy.deepcopy(e) for e in award.endorsements]
+    facts = specification_facts(version, language=award.language)
+    return assemble_credential(facts, award, parts=parts)
+
+
+def assemble_credential(
+    facts: SpecificationFacts,
+    award: AwardInput,
+    *,
+    parts: Iterable[tuple[str, str]] = (),
+) -> dict:
+    """The unsigned AchievementCredential from facts read before: no database access, so a
+    cohort pays for the specification once. The result shares ``facts.achievement``."""
+    facts = facts.with_endorsements(award.endorsements)
+    achievement = facts.achievement
     subject: dict = {
         "type": ["AchievementSubject"],
         "identifier": [
@@ -371,17 +417,17 @@ def build_credential(
     }
     if award.recipient.did:
         subject = {"id": award.recipient.did, **subject}
-    if version.ects is not None:
-        subject["creditsEarned"] = float(version.ects)
+    if facts.ects is not None:
+        subject["creditsEarned"] = float(facts.ects)
     results = []
-    for alignment in version.alignments.select_related("competence").order_by("position"):
-        level = award.results.get(alignment.competence_id)
+    for competence_id, competence_uuid in facts.result_targets:
+        level = award.results.get(competence_id)
         if level is None:
             continue
         results.append(
             {
                 "type": ["Result"],
-                "resultDescription": f"{achievement['id']}#competence-{alignment.competence.uuid}",
+                "resultDescription": f"{achievement['id']}#competence-{competence_uuid}",
                 "achievedLevel": level.uri,
                 "value": level.code,
             }
@@ -415,7 +461,11 @@ def build_credential(
         credential["credentialStatus"] = statuses[0]
     elif statuses:
         credential["credentialStatus"] = statuses
-    credential["@context"].append(embedded_context(_keys(credential)))
+    # The keys of the whole credential, the Achievement's counted once in ``facts``.
+    outside = {k: v for k, v in credential.items() if k != "credentialSubject"}
+    inside = {k: v for k, v in subject.items() if k != "achievement"}
+    used = _keys(outside) | _keys(inside) | {"credentialSubject", "achievement"}
+    credential["@context"].append(embedded_context(used | facts.achievement_keys))
     return credential
 
 

@@ -9,25 +9,38 @@ import copy
 import hashlib
 import secrets
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcert.catalog.models import Pathway, SpecificationVersion
 from microcert.core.i18n import CONTENT_LANGUAGES
+from microcert.core.models import Event
 from microcert.core.services import event_record
 from microcert.frameworks.models import ProficiencyLevel
 from microcert.network.models import Organisation
 from microcert.network.selectors import programme_owner
 
-from . import dataintegrity, did, jsonld, keystore, multikey, openbadges, statuslist
+from . import (
+    dataintegrity,
+    did,
+    jsonld,
+    keystore,
+    multikey,
+    openbadges,
+    statuslist,
+    verification,
+)
+from .cohort import CohortSigner
 from .models import (
     STATUS_LIST_SIZE,
     ApiToken,
@@ -37,7 +50,7 @@ from .models import (
     StatusList,
     StatusPurpose,
 )
-from .signals import credential_changed
+from .signals import credential_changed, credentials_issued
 from .verification import schema_errors
 
 
@@ -173,6 +186,11 @@ def issuer_rotate_key(*, issuer: Issuer, actor, reason: str) -> IssuerKey:
             _status_list_sign(status_list)
     else:
         _status_list_create(issuer, new)
+    # The cached DID document must learn of the retirement at once (and again after commit,
+    # in case a reader cached the old one in between).
+    slug = issuer.organisation.slug
+    verification.own_did_forget(slug)
+    transaction.on_commit(lambda: verification.own_did_forget(slug))
     event_record(
         actor=actor,
         verb="issuer.key_rotated",
@@ -218,13 +236,19 @@ def _status_list_signing_key(status_list: StatusList) -> IssuerKey:
 
 
 def _status_list_sign(status_list: StatusList) -> None:
+    """Sign the list as it is now. It is valid for a short while only (a day by default), so
+    an old copy cannot be passed off as current for long: it is signed again on every change
+    and before it runs out (``status_list_refresh``)."""
     url = status_list_url(status_list)
+    now = timezone.now()
+    valid_until = now + timedelta(seconds=verification.status_list_valid_seconds())
     unsigned = {
         "@context": [openbadges.VC_V2],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": status_list.issuer_did,
-        "validFrom": openbadges.xsd_datetime(timezone.now()),
+        "validFrom": openbadges.xsd_datetime(now),
+        "validUntil": openbadges.xsd_datetime(valid_until),
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",
@@ -236,6 +260,27 @@ def _status_list_sign(status_list: StatusList) -> None:
     status_list.signed_credential = _sign(unsigned, issuer=status_list.issuer, key=key)
     status_list.signed_at = timezone.now()
     status_list.save(update_fields=["signed_credential", "signed_at", "bits", "updated_at"])
+
+
+@transaction.atomic
+def status_list_refresh(*, status_list_id: int, force: bool = False) -> StatusList:
+    """Sign the list again, unchanged, when it has no validUntil or has used half of its
+    validity (or always with ``force``). Nothing about any credential changes, so no event
+    is written; two processes refreshing at once sign it once (the row lock)."""
+    status_list = StatusList.objects.select_for_update().get(pk=status_list_id)
+    if force or verification.status_list_needs_signing(status_list.signed_credential):
+        _status_list_sign(status_list)
+    return status_list
+
+
+def status_lists_refresh() -> int:
+    """Sign again every list that needs it (a periodic task runs this); returns how many."""
+    refreshed = 0
+    for pk, signed in StatusList.objects.values_list("pk", "signed_credential").iterator():
+        if verification.status_list_needs_signing(signed):
+            status_list_refresh(status_list_id=pk)
+            refreshed += 1
+    return refreshed
 
 
 def _status_entry_allocate(issuer: Issuer, issuer_did_value: str, purpose: str):
@@ -277,10 +322,42 @@ def _status_fields(entries: list) -> dict:
     return fields
 
 
-def _status_bit_set(status_list: StatusList, index: int, value: bool) -> None:
+def _status_bit_set(status_list: StatusList, index: int, value: bool, *, sign: bool = True) -> None:
     status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
     status_list.bits = statuslist.set_bit(bytes(status_list.bits), index, value)
-    _status_list_sign(status_list)
+    if sign:
+        _status_list_sign(status_list)
+    else:  # published later by ``status_lists_publish``
+        status_list.save(update_fields=["bits", "updated_at"])
+
+
+def status_list_is_stale(status_list: StatusList) -> bool:
+    """Whether the list's bits changed since its credential was last signed."""
+    subject = (status_list.signed_credential or {}).get("credentialSubject") or {}
+    return subject.get("encodedList") != statuslist.encode(bytes(status_list.bits))
+
+
+def status_lists_publish(*, issuer: Issuer | None = None) -> int:
+    """Re-sign every status list (of ``issuer``, or of all issuers) whose bits changed since
+    it was signed, each in its own transaction; returns how many were re-signed. Idempotent:
+    a list already published is left alone, so running it twice signs nothing the second time.
+    """
+    lists = StatusList.objects.all() if issuer is None else issuer.status_lists.all()
+    published = 0
+    for pk in lists.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            status_list = StatusList.objects.select_for_update().select_related("issuer").get(pk=pk)
+            if not status_list_is_stale(status_list):
+                continue
+            _status_list_sign(status_list)
+            event_record(
+                actor=None,
+                verb="status_list.published",
+                target=status_list,
+                details={"purpose": status_list.purpose, "issuer_did": status_list.issuer_did},
+            )
+            published += 1
+    return published
 
 
 # --- issuance ----------------------------------------------------------------------------
@@ -442,6 +519,364 @@ def credential_issue(
         if stack and pathway is None:
             _stack_certificates(recipient=recipient, version=version, actor=actor)
     return credential
+
+
+# --- cohorts ------------------------------------------------------------------------------
+
+# Credentials signed and stored per transaction: small enough that a crash loses little work
+# and a lock is held briefly, large enough that the per-batch costs vanish.
+COHORT_BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class CohortAward:
+    """One credential of a cohort: its recipient and what differs from the others."""
+
+    recipient: Any
+    results: Mapping[int, ProficiencyLevel] = field(default_factory=dict)
+    evidence: Sequence[openbadges.Evidence] = ()
+    language: str | None = None
+    # Unique per issuer; empty: derived from the cohort's ``batch_key`` and the recipient.
+    idempotency_key: str = ""
+
+
+@dataclass
+class CohortOutcome:
+    """What a cohort issuance did, award by award (indexes into the ``awards`` given)."""
+
+    issued: dict[int, IssuedCredential] = field(default_factory=dict)
+    existing: dict[int, IssuedCredential] = field(default_factory=dict)
+    refused: dict[int, str] = field(default_factory=dict)
+    signed_fast: int = 0
+    signed_general: int = 0
+
+
+def cohort_key(batch_key: str, recipient) -> str:
+    """The idempotency key of a recipient's credential in the cohort ``batch_key``."""
+    material = f"{batch_key}\n{recipient.uuid}"
+    return "cohort:" + hashlib.sha256(material.encode()).hexdigest()
+
+
+def _status_entries_allocate_many(issuer: Issuer, issuer_did_value: str, count: int) -> list:
+    """``count`` sets of status entries (as ``_status_entries_allocate`` gives one), taken
+    under one lock per list."""
+    purposes = [StatusPurpose.REVOCATION]
+    if issuer.offers_suspension:
+        purposes.append(StatusPurpose.SUSPENSION)
+    per_purpose = []
+    with transaction.atomic():
+        for purpose in purposes:
+            status_list = StatusList.objects.select_for_update().get(
+                issuer=issuer, issuer_did=issuer_did_value, purpose=purpose
+            )
+            if status_list.allocated + count > status_list.size:
+                raise IssuanceError(
+                    _("The %(purpose)s list of %(issuer)s is full.")
+                    % {"purpose": purpose, "issuer": issuer}
+                )
+            first = status_list.allocated
+            per_purpose.append(
+                [
+                    (
+                        status_list,
+                        statuslist.position(
+                            n,
+                            multiplier=status_list.multiplier,
+                            offset=status_list.offset,
+                            size=status_list.size,
+                        ),
+                    )
+                    for n in range(first, first + count)
+                ]
+            )
+            StatusList.objects.filter(pk=status_list.pk).update(allocated=F("allocated") + count)
+    return [list(entries) for entries in zip(*per_purpose, strict=True)]
+
+
+def _events_record_many(*, actor, verb: str, targets_and_details: list[tuple]) -> None:
+    """``event_record`` for many targets in one INSERT (same rows, same rules)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events must be recorded inside the transaction of the change")
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    Event.objects.bulk_create(
+        [
+            Event(
+                actor=actor if authenticated else None,
+                actor_label=(getattr(actor, "email", "") or "") if authenticated else "",
+                verb=verb,
+                object_type=target._meta.label_lower,
+                object_id=str(target.pk),
+                object_repr=str(target)[:255],
+                details=details,
+            )
+            for target, details in targets_and_details
+        ]
+    )
+
+
+def _cohort_refusal(
+    award: CohortAward, version: SpecificationVersion, aligned: dict[int, int]
+) -> str | None:
+    """Why one award of a cohort cannot be issued (what ``credential_issue`` checks), or None."""
+    recipient = award.recipient
+    if not getattr(recipient, "email", ""):
+        return _("The recipient has no e-mail address to identify them by.")
+    for competence_id, level in award.results.items():
+        if competence_id not in aligned:
+            return _("A result names a competence that %(version)s is not aligned to.") % {
+                "version": version
+            }
+        if level.framework_id != aligned[competence_id]:
+            return _("The level %(level)s is not a level of the competence's framework.") % {
+                "level": level.code
+            }
+    language = award.language or _credential_language(recipient, version)
+    if language not in CONTENT_LANGUAGES:
+        return _("Unknown language: %(language)s.") % {"language": language}
+    return None
+
+
+def credential_issue_cohort(
+    *,
+    issuer: Issuer,
+    version: SpecificationVersion,
+    awards: Sequence[CohortAward],
+    actor,
+    batch_key: str = "",
+    valid_from: datetime | None = None,
+    endorsements: Sequence[dict] = (),
+    stack: bool = True,
+    batch_size: int = COHORT_BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> CohortOutcome:
+    """Issue ``version`` to a cohort: what ``credential_issue`` does for each award, in batches.
+
+    Each batch takes its status entries under one lock, is signed through a
+    :class:`~.cohort.CohortSigner` (the JSON-LD work done once per shape of credential; output
+    identical to the general path) and stored with its events in one transaction, announcing
+    each credential (``credential_changed``) and the batch (``credentials_issued``).
+
+    Every credential has an idempotency key (the award's, or one derived from ``batch_key``
+    and the recipient): a re-run after a crash issues nothing twice; what was issued before
+    comes back in ``existing``. An award that cannot be issued is ``refused`` with the reason
+    and the others go on. ``progress`` is told how many awards are settled after each batch.
+    """
+    keys = [award.idempotency_key for award in awards]
+    for index, award in enumerate(awards):
+        if not keys[index]:
+            if not batch_key:
+                raise IssuanceError(_("Give each award an idempotency key, or a batch key."))
+            keys[index] = cohort_key(batch_key, award.recipient)
+    outcome = CohortOutcome()
+    # As in ``credential_issue``, what was issued before is answered before any other check.
+    issued_before = _existing_by_key(issuer, keys)
+    todo: list[int] = []
+    first_with_key: dict[str, int] = {}
+    for index, award_key in enumerate(keys):
+        if award_key in issued_before:
+            outcome.existing[index] = issued_before[award_key]
+        elif award_key not in first_with_key:
+            first_with_key[award_key] = index
+            todo.append(index)
+    if todo:
+        _check_may_issue(issuer, version)
+    aligned = {
+        a.competence_id: a.competence.framework_id
+        for a in version.alignments.select_related("competence")
+    }
+    for index in todo:
+        refusal = _cohort_refusal(awards[index], version, aligned)
+        if refusal:
+            outcome.refused[index] = refusal
+    todo = [index for index in todo if index not in outcome.refused]
+
+    key = issuer.keys.get(retired_at__isnull=True)
+    issuer_did_value = issuer_did(issuer, key)
+    signer = CohortSigner(
+        private_key=_private_key(key), verification_method=verification_method(issuer, key)
+    )
+    profile = openbadges.issuer_profile(issuer.organisation, issuer_did_value)
+    facts: dict[str, openbadges.SpecificationFacts] = {}
+    stacks = stack and Pathway.objects.filter(is_active=True, members=version.micro_credential)
+    stacks = bool(stacks and stacks.exists())
+    moment = (valid_from or timezone.now()).replace(microsecond=0)
+    valid_until = _add_months(moment, version.validity_months) if version.validity_months else None
+
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        for _attempt in range(3):
+            # Again per batch: another run with the same keys may have stored some meanwhile.
+            existing = _existing_by_key(issuer, [keys[i] for i in batch])
+            for index in batch:
+                if keys[index] in existing:
+                    outcome.existing[index] = existing[keys[index]]
+            batch = [i for i in batch if keys[i] not in existing]
+            if not batch:
+                break
+            try:
+                records, refusals = _cohort_batch_issue(
+                    issuer=issuer,
+                    key=key,
+                    version=version,
+                    awards=[awards[i] for i in batch],
+                    keys=[keys[i] for i in batch],
+                    actor=actor,
+                    signer=signer,
+                    profile=profile,
+                    facts=facts,
+                    endorsements=endorsements,
+                    valid_from=moment,
+                    valid_until=valid_until,
+                    stacks=stacks,
+                )
+            except IntegrityError:
+                # A concurrent run stored some of these keys first: take theirs, retry ours
+                # (the status entries taken for this attempt stay unused, which is harmless).
+                continue
+            outcome.issued.update({batch[p]: record for p, record in records.items()})
+            outcome.refused.update({batch[p]: reason for p, reason in refusals.items()})
+            break
+        else:
+            raise IssuanceError(_("The cohort kept colliding with another issuance; run it again."))
+        if progress is not None:
+            progress(len(outcome.refused) + len(outcome.issued) + len(outcome.existing))
+    for index, award_key in enumerate(keys):
+        # An award repeating an earlier one's key gets what that one got.
+        first = first_with_key.get(award_key, index)
+        if first != index and index not in outcome.existing:
+            if first in outcome.refused:
+                outcome.refused[index] = outcome.refused[first]
+            else:
+                outcome.existing[index] = outcome.issued.get(first) or outcome.existing[first]
+    outcome.signed_fast, outcome.signed_general = signer.fast, signer.general
+    if progress is not None:
+        progress(len(awards))
+    return outcome
+
+
+def _existing_by_key(issuer: Issuer, keys: list[str]) -> dict[str, IssuedCredential]:
+    """The issuer's credentials with these idempotency keys (without their documents)."""
+    found: dict[str, IssuedCredential] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), COHORT_BATCH_SIZE):
+        chunk = unique[start : start + COHORT_BATCH_SIZE]
+        for credential in IssuedCredential.objects.filter(
+            issuer=issuer, idempotency_key__in=chunk
+        ).defer("document"):
+            found[credential.idempotency_key] = credential
+    return found
+
+
+def _cohort_batch_issue(
+    *,
+    issuer: Issuer,
+    key: IssuerKey,
+    version: SpecificationVersion,
+    awards: list[CohortAward],
+    keys: list[str],
+    actor,
+    signer: CohortSigner,
+    profile: dict,
+    facts: dict[str, openbadges.SpecificationFacts],
+    endorsements: Sequence[dict],
+    valid_from: datetime,
+    valid_until: datetime | None,
+    stacks: bool,
+) -> tuple[dict[int, IssuedCredential], dict[int, str]]:
+    """Allocate, sign and store one batch of a cohort; one transaction for the stored part.
+    Returns the credentials and the refusals by position in ``awards``."""
+    entries = _status_entries_allocate_many(issuer, issuer_did(issuer, key), len(awards))
+    created = dataintegrity.format_datetime(timezone.now())
+    rows = []
+    positions = []
+    refused: dict[int, str] = {}
+    for position, (award, idempotency_key, own_entries) in enumerate(
+        zip(awards, keys, entries, strict=True)
+    ):
+        language = award.language or _credential_language(award.recipient, version)
+        if language not in facts:
+            facts[language] = openbadges.specification_facts(
+                version, language=language
+            ).with_endorsements(endorsements)
+        public_id = uuid.uuid4()
+        unsigned = openbadges.assemble_credential(
+            facts[language],
+            openbadges.AwardInput(
+                credential_id=f"urn:uuid:{public_id}",
+                issuer_profile=profile,
+                recipient=openbadges.Recipient(
+                    email=award.recipient.email,
+                    salt=openbadges.new_salt(),
+                    did=getattr(award.recipient, "did", "") or "",
+                ),
+                valid_from=valid_from,
+                valid_until=valid_until,
+                language=language,
+                results=dict(award.results),
+                evidence=award.evidence,
+                status=[
+                    openbadges.StatusEntry(
+                        purpose=status_list.purpose,
+                        index=index,
+                        list_url=status_list_url(status_list),
+                    )
+                    for status_list, index in own_entries
+                ],
+            ),
+        )
+        try:
+            signed = signer.sign(unsigned, created=created)
+        except jsonld.CredentialFormatError as error:
+            # Refused alone (its status entries stay unused); the rest of the batch goes on.
+            refused[position] = str(error)
+            continue
+        rows.append(
+            IssuedCredential(
+                uuid=public_id,
+                issuer=issuer,
+                signing_key=key,
+                recipient=award.recipient,
+                specification_version=version,
+                document=signed,
+                language=language,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                **_status_fields(own_entries),
+                idempotency_key=idempotency_key,
+            )
+        )
+        positions.append(position)
+    with transaction.atomic():
+        records = IssuedCredential.objects.bulk_create(rows) if rows else []
+        _events_record_many(
+            actor=actor,
+            verb="credential.issued",
+            targets_and_details=[
+                (
+                    record,
+                    {
+                        "specification_version": str(version.uuid),
+                        "recipient": str(record.recipient.uuid),
+                        "credential_id": record.document["id"],
+                        "pathway": None,
+                        "via": "cohort",
+                    },
+                )
+                for record in records
+            ],
+        )
+        for record in records:
+            credential_changed.send(
+                sender=IssuedCredential, credential=record, change="issued", in_batch=True
+            )
+        if records:
+            credentials_issued.send(sender=IssuedCredential, credentials=records)
+        if stacks:
+            ready = _stack_candidates([r.recipient_id for r in records], version)
+            for record in records:
+                if record.recipient_id in ready:
+                    _stack_certificates(recipient=record.recipient, version=version, actor=actor)
+    return dict(zip(positions, records, strict=True)), refused
 
 
 def _issuer_for_document(issuer: Issuer, key: IssuerKey, credential: dict) -> dict | str:
@@ -611,6 +1046,30 @@ def _active_parts(recipient, pathway: Pathway) -> list[IssuedCredential]:
     return list(held.values())
 
 
+def _stack_candidates(recipient_ids: list[int], version: SpecificationVersion) -> set[int]:
+    """Of these recipients, those who may now complete a pathway ``version`` belongs to: they
+    hold enough of its parts (active, unexpired, counted as ``_active_parts`` counts them).
+    One query per pathway instead of one look per recipient; the rest is
+    ``_stack_certificates``'s."""
+    ready: set[int] = set()
+    now = timezone.now()
+    for pathway in Pathway.objects.filter(is_active=True, members=version.micro_credential):
+        counts = (
+            IssuedCredential.objects.filter(
+                recipient_id__in=recipient_ids,
+                status=IssuedCredential.Status.ACTIVE,
+                pathway__isnull=True,
+                specification_version__micro_credential__in=pathway.members.all(),
+            )
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=now))
+            .values("recipient_id")
+            .annotate(parts=Count("specification_version__micro_credential", distinct=True))
+            .filter(parts__gte=pathway.required_count)
+        )
+        ready.update(row["recipient_id"] for row in counts)
+    return ready
+
+
 def _stack_certificates(*, recipient, version: SpecificationVersion, actor) -> None:
     pathways = Pathway.objects.filter(is_active=True, members=version.micro_credential)
     for pathway in pathways:
@@ -662,16 +1121,19 @@ def _require_reason(reason: str) -> None:
 
 @transaction.atomic
 def credential_revoke(
-    *, credential: IssuedCredential, actor, reason: str, cascade: bool = True
+    *, credential: IssuedCredential, actor, reason: str, cascade: bool = True, publish: bool = True
 ) -> IssuedCredential:
-    """Revoke for good. Certificates that depend on it follow their pathway's policy."""
+    """Revoke for good. Certificates that depend on it follow their pathway's policy.
+
+    ``publish=False`` sets the status bit without re-signing the list, for a caller revoking
+    many at once that then calls ``status_lists_publish`` (one signature per list)."""
     _require_reason(reason)
     credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
     if credential.status == IssuedCredential.Status.REVOKED:
         raise StatusChangeError(_("This credential is already revoked."))
     if credential.revocation_list is None:
         raise StatusChangeError(_("This credential was issued without a revocation entry."))
-    _status_bit_set(credential.revocation_list, credential.revocation_index, True)
+    _status_bit_set(credential.revocation_list, credential.revocation_index, True, sign=publish)
     credential.status = IssuedCredential.Status.REVOKED
     credential.status_reason = reason
     credential.save(update_fields=["status", "status_reason", "updated_at"])

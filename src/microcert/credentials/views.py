@@ -76,19 +76,76 @@ CHECK_LABELS = {
 }
 
 
+# What each failure code means, for the person reading the checks (the code itself is shown
+# too: it is what the VC-API returns, and what a support request can quote).
+REASON_LABELS = {
+    verification.Reason.FORMAT_INVALID: lambda: _("Not a well-formed credential"),
+    verification.Reason.SCHEMA_INVALID: lambda: _("Not valid against the Open Badges schema"),
+    verification.Reason.PROOF_MISSING: lambda: _("Not signed"),
+    verification.Reason.PROOF_INVALID: lambda: _("A proof of a kind that cannot be checked"),
+    verification.Reason.SIGNATURE_INVALID: lambda: _("Changed after it was signed"),
+    verification.Reason.DID_UNRESOLVABLE: lambda: _("The issuer's identity could not be found"),
+    verification.Reason.KEY_UNKNOWN: lambda: _("Signed with a key the issuer does not list"),
+    verification.Reason.KEY_RETIRED: lambda: _("Signed with a key after the issuer retired it"),
+    verification.Reason.ISSUER_MISMATCH: lambda: _("Signed by someone other than the issuer"),
+    verification.Reason.NOT_YET_VALID: lambda: _("Not valid yet"),
+    verification.Reason.EXPIRED: lambda: _("Expired"),
+    verification.Reason.REVOKED: lambda: _("Revoked"),
+    verification.Reason.SUSPENDED: lambda: _("Suspended"),
+    verification.Reason.STATUS_SET: lambda: _("A status is set"),
+    verification.Reason.STATUS_UNAVAILABLE: lambda: _("The status list could not be read"),
+    verification.Reason.STATUS_LIST_PURPOSE_MISMATCH: lambda: _(
+        "The status list is for another purpose"
+    ),
+    verification.Reason.STATUS_LIST_ISSUER_MISMATCH: lambda: _(
+        "The status list is not the issuer's"
+    ),
+    verification.Reason.STATUS_LIST_SIGNATURE_INVALID: lambda: _(
+        "The status list was changed after it was signed"
+    ),
+    verification.Reason.STATUS_LIST_EXPIRED: lambda: _("The status list is out of date"),
+    verification.Reason.STATUS_LIST_STALE: lambda: _("An older status list than one already seen"),
+}
+
+
 def _checks(result: verification.VerificationResult) -> list[dict]:
     rows = []
     for check in result.checks:
         label = CHECK_LABELS.get(check.name)
+        reason = REASON_LABELS.get(check.code)
         rows.append(
             {
                 "name": check.name,
                 "label": label() if label else check.name,
                 "passed": check.passed,
                 "message": check.message,
+                "code": check.code,
+                "reason": reason() if reason and not check.passed else "",
             }
         )
     return rows
+
+
+def _verdict(result: verification.VerificationResult, document: dict) -> str:
+    """The one word a person needs first: verified, revoked, suspended, expired, not yet
+    valid, tampered (the signature does not match the content), untrusted (a good signature
+    by a key that is not the issuer's, or no longer is) or failed (anything else)."""
+    if result.revoked:
+        return "revoked"
+    if result.suspended:
+        return "suspended"
+    if result.verified:
+        return "verified"
+    reasons = set(result.reasons)
+    if verification.Reason.SIGNATURE_INVALID in reasons:
+        return "tampered"
+    if reasons & verification.UNTRUSTED_KEY_REASONS:
+        return "untrusted"
+    if reasons == {verification.Reason.EXPIRED}:
+        return "expired"
+    if reasons == {verification.Reason.NOT_YET_VALID}:
+        return "not_yet_valid"
+    return "failed"
 
 
 def _verify(document: dict) -> verification.VerificationResult:
@@ -168,6 +225,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         result = _verify(document)
         context.update(
             result=result,
+            verdict=_verdict(result, document),
             checks=_checks(result),
             claimed=_claimed(document),
             own=_own_credential(document, request.user),
@@ -192,6 +250,7 @@ def detail(request: HttpRequest, uuid) -> HttpResponse:
             "summary": summary,
             "recipient_name": sharing.recipient_name(credential),
             "result": result,
+            "verdict": _verdict(result, credential.document),
             "checks": _checks(result),
             "visible_parts": visible_parts,
             "is_holder": request.user.has_perm("credentials.hold_credential", credential),

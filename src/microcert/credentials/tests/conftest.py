@@ -39,6 +39,17 @@ class IssuingWorld:
         return services.credential_issue(version=self.version(slug), **kw)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The verifier caches DID documents, proofs and the newest status lists seen in the
+    shared memory cache: each test starts without what another one left."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> IssuingWorld:
     """The demo network and catalogue with two issuers and no credentials yet."""

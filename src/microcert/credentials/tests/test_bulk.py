@@ -258,7 +258,7 @@ def test_a_running_job_page_refreshes_itself(admin, world):
         rows=[{"line": 2, "values": {}, "fields": 2, "expected": 2}],
     )
     html = admin.get(reverse("credentials:bulk_job", args=[job.uuid])).content.decode()
-    assert "Queued" in html and "setTimeout" in html and "0 of 1 rows processed" in html
+    assert "Queued" in html and 'http-equiv="refresh"' in html and "0 of 1 rows processed" in html
 
 
 # --- bulk revocation ---------------------------------------------------------------------

@@ -79,3 +79,27 @@ def test_an_unknown_organisation_or_scope_is_a_clear_error(demo, args, message):
 def test_without_a_programme_owner_the_organisation_must_be_named(db):
     with pytest.raises(CommandError, match="--organisation"):
         create_api_token("--scope", "issue")
+
+
+def test_rotate_issuer_key_rotates_and_says_the_new_public_key(demo):
+    from microcert.credentials import verification
+
+    issuer = Issuer.objects.get(organisation__slug="centre")
+    before = issuer.keys.get(retired_at__isnull=True)
+    out = io.StringIO()
+
+    call_command("rotate_issuer_key", "centre", "--reason", "Yearly rotation", stdout=out)
+
+    after = issuer.keys.get(retired_at__isnull=True)
+    assert after.pk != before.pk and after.public_key_multibase in out.getvalue()
+    published = json.dumps(verification.own_did_document("centre"))
+    assert before.public_key_multibase in published and after.public_key_multibase in published
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["nowhere", "--reason", "x"], "not an issuer"), (["centre", "--reason", " "], "why")],
+)
+def test_rotate_issuer_key_refuses_in_words(demo, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("rotate_issuer_key", *args)
