@@ -66,6 +66,8 @@ from .api_schemas import (
     SubmissionOut,
     SuggestionOut,
     TeacherProgressPage,
+    TeachersAddedOut,
+    TeachersIn,
 )
 from .models import (
     Enrolment,
@@ -76,6 +78,7 @@ from .models import (
     SelfAssessment,
     Submission,
 )
+from .roster import NewTeacher
 from .services import LearningError
 
 router = Router()
@@ -1282,3 +1285,35 @@ def organisation_plans_to_decide(
     found = _organisation_of(request, organisation)
     plans = selectors.plans_to_decide(found).select_related("organisation", "decided_by")
     return _page(plans, page, _plan)
+
+
+@router.post(
+    "/organisations/{slug:organisation}/teachers",
+    response=_responses({201: TeachersAddedOut}, 400, 403, 404),
+    summary="Add teachers to an institution",
+    tags=["institutions"],
+)
+def organisation_teachers_add(request: HttpRequest, organisation: str, data: TeachersIn) -> Status:
+    """New people get an account and a mail to choose a password; people who have an account
+    are found by e-mail. All or nothing: 400 names each bad row and adds nobody."""
+    found = _organisation_of(request, organisation)
+    _allowed(
+        request,
+        "add_teachers",
+        found,
+        _("Only the institution's admins and programme managers add its teachers."),
+    )
+    people = [
+        NewTeacher(email=row.email, legal_name=row.name, language=row.language)
+        for row in data.people
+    ]
+    with _refusals(400):
+        added = services.teachers_add(organisation=found, people=people, actor=request.user)
+    return Status(
+        201,
+        {
+            "created": [_person(p) for p in added.created],
+            "attached": [_person(p) for p in added.attached],
+            "already": [_person(p) for p in added.already],
+        },
+    )

@@ -410,3 +410,19 @@ EnrolmentPage = page_of(EnrolmentOut, "EnrolmentPage")
 ReviewPage = page_of(ReviewOut, "ReviewPage")
 QueueSubmissionPage = page_of(QueueSubmissionOut, "QueueSubmissionPage")
 TeacherProgressPage = page_of(TeacherProgressOut, "TeacherProgressPage")
+
+
+class NewTeacherIn(Schema):
+    email: str = Field(..., max_length=254)
+    name: str = Field(..., max_length=200)
+    language: str = Field("en", max_length=10, description="en, vi, zh-hans or fr")
+
+
+class TeachersIn(Schema):
+    people: list[NewTeacherIn] = Field(..., min_length=1, max_length=2000)
+
+
+class TeachersAddedOut(Schema):
+    created: list[PersonRef]
+    attached: list[PersonRef]
+    already: list[PersonRef]

@@ -180,7 +180,8 @@ def radar_chart(
         dy = -shift if y < cy - radius * 0.5 else (-shift / 2 if abs(y - cy) < radius * 0.5 else 0)
         parts.append(_text(x, y + dy + size * 0.35, lines, text_anchor=anchor))
     parts.append("</g></svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    # Safe to mark: every piece of text above went through escape().
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308
 
 
 def bar_chart(
@@ -260,7 +261,8 @@ def bar_chart(
             )
             y = bar_y + bar + gap
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    # Safe to mark: every piece of text above went through escape().
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308
 
 
 def trend_chart(
@@ -325,4 +327,5 @@ def trend_chart(
             anchor = "end"
         parts.append(_text(x, height - 10, [point.label], text_anchor=anchor))
     parts.append("</g></svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    # Safe to mark: every piece of text above went through escape().
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308

@@ -315,3 +315,30 @@ class SubmissionForm(forms.Form):
             for q in self.questions
             if self.cleaned_data.get(question_field_name(q))
         }
+
+
+# --- An institution's teachers ----------------------------------------------------------------
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    from django.conf import settings
+
+    return [(code, _(name)) for code, name in settings.LANGUAGES]
+
+
+class TeacherAddForm(forms.Form):
+    legal_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    language = forms.ChoiceField(
+        label=_("Language of their mails and pages"), choices=_language_choices
+    )
+
+
+class RosterUploadForm(forms.Form):
+    roster = forms.FileField(
+        label=_("A list of teachers (CSV)"),
+        help_text=_(
+            "UTF-8 CSV with a first line naming the columns: email, name and, if you like, "
+            "language (en, vi, zh-hans or fr). Everyone is added, or nobody if a line is wrong."
+        ),
+    )

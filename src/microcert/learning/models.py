@@ -368,6 +368,12 @@ class Submission(PublicIdModel):
                 condition=Q(status__in=["draft", "submitted", "in_review"]),
                 name="learning_one_open_attempt",
             ),
+            # A pass awards the credential: an enrolment passes once, whatever races.
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(status="passed"),
+                name="learning_one_pass_per_enrolment",
+            ),
         ]
 
     def __str__(self) -> str:

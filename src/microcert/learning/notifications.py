@@ -1,17 +1,16 @@
 """E-mail to people about their journey, written in each recipient's own language.
 
-Called after the transaction commits, so a mail never announces a change that rolled back.
+Called after the transaction commits, so a mail never announces a change that rolled back;
+the message is then sent by a background task (``core.mail``).
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-logger = logging.getLogger(__name__)
+from microcert.accounts.invitations import password_set_url
+from microcert.core.mail import send_mail_later
 
 
 def _send(person, template: str, context: dict) -> None:
@@ -25,17 +24,7 @@ def _send(person, template: str, context: dict) -> None:
         }
         subject = render_to_string(f"learning/email/{template}_subject.txt", context)
         body = render_to_string(f"learning/email/{template}_body.txt", context)
-    try:
-        send_mail(
-            " ".join(subject.split()),
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [person.email],
-            fail_silently=False,
-        )
-    except OSError:
-        # The change itself stands; a mail server that is down must not undo a decision.
-        logger.exception("could not send the %s mail", template)
+    send_mail_later(subject, body, [person.email], template=template)
 
 
 def submission_decided(submission) -> None:
@@ -57,3 +46,17 @@ def enrolment_promoted(enrolment) -> None:
 
 def plan_decided(plan) -> None:
     _send(plan.teacher, "plan_decided", {"plan": plan})
+
+
+def teacher_invited(person, organisation) -> None:
+    """A new account: where to choose a password, and what the platform is for."""
+    _send(
+        person,
+        "teacher_invited",
+        {"organisation": organisation, "password_url": password_set_url(person)},
+    )
+
+
+def teacher_added(person, organisation) -> None:
+    """Someone who already had an account now teaches at one more institution."""
+    _send(person, "teacher_added", {"organisation": organisation})

@@ -121,3 +121,4 @@ rules.add_perm("learning.assign_reviewer", is_programme_manager)
 rules.add_perm(
     "learning.view_organisation_progress", administers_organisation | is_programme_manager
 )
+rules.add_perm("learning.add_teachers", administers_organisation | is_programme_manager)

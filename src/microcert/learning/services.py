@@ -5,7 +5,8 @@ what state allows what, capacity, attempts, conflict of interest, and that a pas
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from microcert.accounts import services as account_services
+from microcert.accounts.models import User
 from microcert.accounts.roles import Role
 from microcert.catalog.models import (
     EvidenceRequirement,
@@ -33,6 +36,7 @@ from microcert.credentials.models import IssuedCredential
 from microcert.credentials.openbadges import Evidence
 from microcert.frameworks.models import Competence, CompetencyFramework, ProficiencyLevel
 from microcert.network import selectors as network_selectors
+from microcert.network import services as network_services
 from microcert.network.models import Affiliation, Organisation
 
 from . import notifications, uploads
@@ -49,6 +53,7 @@ from .models import (
     SelfAssessmentAnswer,
     Submission,
 )
+from .roster import MAX_ROSTER_ROWS, NewTeacher, row_problems
 
 # A written reflection shorter than this is not yet a reflection.
 MIN_REFLECTION_CHARACTERS = 200
@@ -1048,3 +1053,85 @@ def _award(submission: Submission, *, actor) -> IssuedCredential:
         idempotency_key=f"submission:{submission.uuid}",
         endorsements=recognition_selectors.endorsements_in_force(version, on=timezone.localdate()),
     )
+
+
+# --- An institution's teachers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeachersAdded:
+    created: list[User]
+    attached: list[User]
+    already: list[User]
+
+
+@transaction.atomic
+def teachers_add(
+    *, organisation: Organisation, people: Sequence[NewTeacher], actor
+) -> TeachersAdded:
+    """Make each person a teacher of ``organisation``: a new account, invited by mail to
+    choose a password, or the existing person with that e-mail address. All or nothing: one
+    bad row refuses the whole list, naming each problem by its row."""
+    if organisation.kind != Organisation.Kind.HEI:
+        raise LearningError(_("Teachers are added to higher-education institutions."))
+    if not people:
+        raise LearningError(_("Name at least one person."))
+    if len(people) > MAX_ROSTER_ROWS:
+        raise LearningError(_("At most %(count)s people at once.") % {"count": MAX_ROSTER_ROWS})
+    problems: list[str] = []
+    seen: set[str] = set()
+    for number, row in enumerate(people, start=1):
+        found = row_problems(row)
+        email = row.email.strip().lower()
+        if email in seen:
+            found.append(_("“%(email)s” is listed twice.") % {"email": email})
+        seen.add(email)
+        problems += [
+            _("Row %(number)s: %(problem)s") % {"number": number, "problem": p} for p in found
+        ]
+    if problems:
+        raise LearningError(problems[:50])
+    created: list[User] = []
+    attached: list[User] = []
+    already: list[User] = []
+    for row in people:
+        email = row.email.strip().lower()
+        person = (
+            User.objects.filter(emailaddress__email__iexact=email).first()
+            or User.objects.filter(email__iexact=email).first()
+        )
+        if person is None:
+            # The admin vouches for the address, and only its owner can use the link it gets.
+            person = account_services.user_create(
+                email=email,
+                legal_name=row.legal_name.strip(),
+                preferred_language=row.language,
+                email_verified=True,
+                actor=actor,
+            )
+            created.append(person)
+        elif Affiliation.objects.filter(
+            person=person, organisation=organisation, role=Role.TEACHER, is_active=True
+        ).exists():
+            already.append(person)
+            continue
+        else:
+            attached.append(person)
+        network_services.affiliation_grant(
+            person=person, organisation=organisation, role=Role.TEACHER, actor=actor
+        )
+    event_record(
+        actor=actor,
+        verb="teachers.added",
+        target=organisation,
+        details={"created": len(created), "attached": len(attached), "already": len(already)},
+    )
+    for person in created:
+        transaction.on_commit(
+            lambda person=person: notifications.teacher_invited(person, organisation)
+        )
+    for person in attached:
+        transaction.on_commit(
+            lambda person=person: notifications.teacher_added(person, organisation)
+        )
+    return TeachersAdded(created=created, attached=attached, already=already)

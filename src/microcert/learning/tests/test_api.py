@@ -1095,3 +1095,46 @@ def test_messages_are_in_the_language_of_accept_language(people, drafts):
         HTTP_ACCEPT_LANGUAGE="fr",
     )
     assert refused(response, 400) == "Le fichier est vide."
+
+
+def test_an_admin_adds_teachers_through_the_api_all_or_nothing(people, hust_admin, lan):
+    from microcert.accounts.models import User
+
+    path = "/organisations/hust/teachers"
+    refused(lan.post(path, {"people": [{"email": "x@hust.example", "name": "X"}]}), 403)
+    refused(
+        people[UT_ADMIN].post(path, {"people": [{"email": "x@hust.example", "name": "X"}]}), 403
+    )
+    one = {"people": [{"email": "x@hust.example", "name": "X"}]}
+    refused(hust_admin.post("/organisations/nowhere/teachers", one), 404)
+    refused(hust_admin.post(path, {"people": []}), 422)
+    detail = refused(
+        hust_admin.post(
+            path,
+            {
+                "people": [
+                    {"email": "good@hust.example", "name": "Good"},
+                    {"email": "bad", "name": "Bad", "language": "de"},
+                ]
+            },
+        ),
+        400,
+    )
+    assert "Row 2" in detail and "de" in detail
+    assert not User.objects.filter(email="good@hust.example").exists()
+
+    added = ok(
+        hust_admin.post(
+            path,
+            {
+                "people": [
+                    {"email": "good@hust.example", "name": "Nguyễn Thị Hoa", "language": "vi"},
+                    {"email": LAN, "name": "Lan"},
+                ]
+            },
+        ),
+        201,
+    )
+
+    assert [p["email"] for p in added["created"]] == ["good@hust.example"]
+    assert [p["email"] for p in added["already"]] == [LAN]

@@ -76,6 +76,10 @@ def _review(browser, base: str, review: Review, *, passing: bool, camera: Camera
     assert review.submission.version.title_en in page.inner_text("main")
     camera.shot(page, f"{name}-queue")
     page.locator(f"a[href$='/review/{review.uuid}/']").first.click()
+    # `.all()` does not wait: without this it can read the queue page, check nothing, and post an
+    # incomplete form.
+    page.wait_for_url(f"**/review/{review.uuid}/")
+    page.locator("tbody.criterion").first.wait_for()
     for criterion in page.locator("tbody.criterion").all():
         cell = "td.level.passing" if passing else "td.level"
         criterion.locator(f"{cell} input[type=radio]").first.check()

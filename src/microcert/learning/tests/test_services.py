@@ -558,3 +558,75 @@ def test_every_step_leaves_an_event(world):
         "submission.passed",
         "credential.issued",
     } <= verbs
+
+
+# --- An institution's teachers ----------------------------------------------------------------
+
+
+def test_an_admin_adds_new_and_existing_people_as_teachers(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from microcert.learning.roster import NewTeacher
+    from microcert.network.models import Affiliation
+
+    people = [
+        NewTeacher(email="Minh.Tran@hust.example", legal_name="Trần Văn Minh", language="vi"),
+        NewTeacher(email=world.siti.email, legal_name="Ignored", language="en"),
+        NewTeacher(email=world.lan.email, legal_name="Phạm Thị Lan", language="vi"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        added = services.teachers_add(
+            organisation=world.hust,
+            people=people,
+            actor=User.objects.get(email="admin@hust.example"),
+        )
+
+    minh = User.objects.get(email="minh.tran@hust.example")
+    assert (added.created, added.attached, added.already) == ([minh], [world.siti], [world.lan])
+    assert not minh.has_usable_password() and minh.preferred_language == "vi"
+    assert Affiliation.objects.filter(
+        person=world.siti, organisation=world.hust, role="teacher", is_active=True
+    ).exists()
+    assert world.siti.legal_name != "Ignored"  # an existing person's name is theirs to change
+    invitation, notice = sorted(mailoutbox, key=lambda m: m.to[0])
+    assert invitation.to == ["minh.tran@hust.example"]
+    assert "/vi/accounts/password/reset/key/" in invitation.body
+    assert notice.to == [world.siti.email]
+    assert Event.objects.filter(verb="teachers.added", details__created=1).count() == 1
+
+
+def test_one_bad_row_refuses_the_whole_list(world):
+    from microcert.learning.roster import NewTeacher
+
+    before = (User.objects.count(), Event.objects.count())
+    people = [
+        NewTeacher(email="new.one@hust.example", legal_name="New One"),
+        NewTeacher(email="new.one@hust.example", legal_name="Twice"),
+        NewTeacher(email="nobody", legal_name=""),
+    ]
+    with pytest.raises(LearningError) as refused:
+        services.teachers_add(
+            organisation=world.hust,
+            people=people,
+            actor=User.objects.get(email="admin@hust.example"),
+        )
+
+    assert refused.value.messages == [
+        "Row 2: “new.one@hust.example” is listed twice.",
+        "Row 3: “nobody” is not an e-mail address.",
+        "Row 3: the name is missing.",
+    ]
+    assert (User.objects.count(), Event.objects.count()) == before
+
+
+def test_teachers_are_added_to_universities_only(world):
+    from microcert.learning.roster import NewTeacher
+    from microcert.network.models import Organisation
+
+    moet = Organisation.objects.get(slug="moet")
+    with pytest.raises(LearningError, match="higher-education"):
+        services.teachers_add(
+            organisation=moet,
+            people=[NewTeacher(email="x@moet.example", legal_name="X")],
+            actor=User.objects.get(email="manager@centre.example"),
+        )

@@ -208,3 +208,145 @@ def test_the_dashboard_links_the_admin_to_the_institution_pages(client, world):
     page = client.get(reverse("web:dashboard")).content.decode()
 
     assert _progress() in page and _plans() in page
+
+
+# --- adding teachers --------------------------------------------------------------------------
+
+
+def _add(slug: str = "hust") -> str:
+    return reverse("learning:teachers_add", args=[slug])
+
+
+def test_only_the_institutions_admins_and_programme_managers_add_teachers(client, world):
+    from microcert.accounts.models import User
+
+    body = {"action": "one", "legal_name": "X", "email": "x@hust.example", "language": "en"}
+    for person, status in ((world.ut_admin, 403), (world.lan, 403)):
+        _as(client, person)
+        assert client.get(_add()).status_code == status
+        assert client.post(_add(), body).status_code == status
+    assert not User.objects.filter(email="x@hust.example").exists()
+    _as(client, world.manager)
+    assert client.get(_add()).status_code == 200
+
+
+def test_an_admin_adds_one_teacher_who_is_invited_by_mail(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    from microcert.accounts.models import User
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _as(client, world.hust_admin)
+    assert "Add teachers" in client.get(_progress()).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _add(),
+            {
+                "action": "one",
+                "legal_name": "Trần Văn Minh",
+                "email": "minh@hust.example",
+                "language": "vi",
+            },
+            follow=True,
+        )
+
+    assert response.redirect_chain[-1][0] == _progress()
+    assert "1 new account was created" in response.text
+    minh = User.objects.get(email="minh@hust.example")
+    assert [m.to for m in mail.outbox] == [["minh@hust.example"]]
+    assert "Trần Văn Minh" in client.get(_progress()).text
+    assert minh.preferred_language == "vi"
+
+
+def test_a_list_with_a_bad_line_adds_nobody_and_says_which_line(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from microcert.accounts.models import User
+
+    _as(client, world.hust_admin)
+    before = User.objects.count()
+    roster = SimpleUploadedFile(
+        "teachers.csv", "email,name\nan@hust.example,An\nbroken,Bình\n".encode(), "text/csv"
+    )
+
+    response = client.post(_add(), {"action": "many", "roster": roster})
+
+    assert response.status_code == 400
+    assert "Line 3: “broken” is not an e-mail address." in response.text
+    assert User.objects.count() == before
+
+
+def test_a_list_is_added_all_at_once(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from microcert.network.models import Affiliation
+
+    _as(client, world.hust_admin)
+    roster = SimpleUploadedFile(
+        "teachers.csv",
+        f"email,name,language\nan@hust.example,Nguyễn An,vi\n{world.siti.email},Siti,en\n".encode(),
+        "text/csv",
+    )
+    response = client.post(_add(), {"action": "many", "roster": roster}, follow=True)
+
+    assert response.status_code == 200
+    assert (
+        Affiliation.objects.filter(
+            organisation=world.hust,
+            role="teacher",
+            person__email__in=["an@hust.example", world.siti.email],
+        ).count()
+        == 2
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"action": "one", "legal_name": "", "email": "x@hust.example", "language": "en"},
+        {"action": "one", "legal_name": "X", "email": "not-mail", "language": "en"},
+        {"action": "one", "legal_name": "X", "email": "x@hust.example", "language": "de"},
+        {"action": "many"},
+    ],
+)
+def test_bad_input_is_a_400_with_the_form_and_nothing_stored(client, world, body):
+    from microcert.accounts.models import User
+
+    _as(client, world.hust_admin)
+    before = User.objects.count()
+    assert client.post(_add(), body).status_code == 400
+    assert User.objects.count() == before
+
+
+def test_the_invited_teacher_chooses_a_password_and_signs_in(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    import re
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _as(client, world.hust_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            _add(),
+            {"action": "one", "legal_name": "Đỗ Hà", "email": "ha@hust.example", "language": "vi"},
+        )
+    client.logout()
+    link = re.search(r"https?://\S+/password/reset/key/\S+", mail.outbox[-1].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    form = client.get("/" + path, follow=True)
+    assert form.status_code == 200
+    chosen = client.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else "/" + path,
+        {"password1": "a-Long-passphrase-42", "password2": "a-Long-passphrase-42"},
+    )
+    assert chosen.status_code == 302
+
+    signed_in = client.post(
+        reverse("account_login"),
+        {"login": "ha@hust.example", "password": "a-Long-passphrase-42"},
+    )
+    assert signed_in.status_code == 302
+    assert client.get(reverse("learning:dashboard")).status_code == 200

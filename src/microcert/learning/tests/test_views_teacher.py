@@ -86,7 +86,8 @@ def start_submission(client, journey) -> Submission:
 
 
 def stored_files() -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
+    """Evidence files on disk (the demo's news pictures live elsewhere in the media folder)."""
+    root = Path(settings.MEDIA_ROOT) / "evidence"
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 

@@ -8,20 +8,23 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from microcert.catalog.models import SpecificationVersion
 from microcert.network.models import Organisation
 
 from .. import selectors, services
+from ..forms import RosterUploadForm, TeacherAddForm
 from ..models import PDPlan
 from ..review_forms import PlanDecisionForm
+from ..roster import NewTeacher, parse_roster
 from ..services import LearningError
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -97,6 +100,90 @@ def organisation_progress(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "summary": summary,
         },
+    )
+
+
+def _report_added(request: HttpRequest, added: services.TeachersAdded) -> None:
+    if added.created:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s new account was created; the person got a mail to choose a password.",
+                "%(count)s new accounts were created; each person got a mail to choose a password.",
+                len(added.created),
+            )
+            % {"count": len(added.created)},
+        )
+    if added.attached:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s person who already had an account now teaches here.",
+                "%(count)s people who already had an account now teach here.",
+                len(added.attached),
+            )
+            % {"count": len(added.attached)},
+        )
+    if added.already:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s was a teacher here already.",
+                "%(count)s were teachers here already.",
+                len(added.already),
+            )
+            % {"count": len(added.already)},
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teachers_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add one teacher, or a whole list from a CSV file (all or nothing)."""
+    organisation = _organisation(request, slug)
+    if not request.user.has_perm("learning.add_teachers", organisation):
+        raise PermissionDenied
+    one = TeacherAddForm(
+        request.POST if request.POST.get("action") == "one" else None,
+        initial={"language": request.LANGUAGE_CODE},
+    )
+    many = RosterUploadForm(
+        request.POST if request.POST.get("action") == "many" else None,
+        request.FILES if request.POST.get("action") == "many" else None,
+    )
+    if request.method == "POST":
+        bound = one if one.is_bound else many if many.is_bound else None
+        if bound is None:
+            messages.error(request, _("Choose whether to add one person or a list."))
+        elif bound.is_valid():
+            try:
+                if bound is one:
+                    people = [
+                        NewTeacher(
+                            email=one.cleaned_data["email"],
+                            legal_name=one.cleaned_data["legal_name"],
+                            language=one.cleaned_data["language"],
+                        )
+                    ]
+                else:
+                    upload = many.cleaned_data["roster"]
+                    people = parse_roster(upload.read(upload.size + 1))
+                added = services.teachers_add(
+                    organisation=organisation, people=people, actor=request.user
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    bound.add_error(None, message)
+            else:
+                _report_added(request, added)
+                return redirect("learning:organisation_progress", slug=organisation.slug)
+    # A refused post (bad input, or neither form) answers 400 with the page and its messages.
+    refused = request.method == "POST"
+    return render(
+        request,
+        "learning/institution/teachers_add.html",
+        {"organisation": organisation, "one": one, "many": many},
+        status=400 if refused else 200,
     )
 
 
@@ -187,6 +274,7 @@ def organisation_plans(request: HttpRequest, slug: str) -> HttpResponse:
 
 urlpatterns: list = [
     path("institution/", institution_home, name="institution_home"),
+    path("institution/<slug:slug>/teachers/add/", teachers_add, name="teachers_add"),
     path("institution/<slug:slug>/teachers/", organisation_progress, name="organisation_progress"),
     path("institution/<slug:slug>/plans/", organisation_plans, name="organisation_plans"),
 ]
