@@ -22,10 +22,14 @@ from microcert.catalog.models import (
     Pathway,
     SpecificationVersion,
 )
+from microcert.classrooms import demo as classrooms_demo
 from microcert.credentials.models import IssuedCredential
 from microcert.frameworks import services as framework_services
+from microcert.network import demo as network_demo
 from microcert.network import services as network_services
 from microcert.network.models import Agreement, Organisation
+from microcert.news import demo as news_demo
+from microcert.privacy import demo as privacy_demo
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "microcert-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
@@ -37,6 +41,8 @@ MANAGED_APPS = [
     "catalog",
     "credentials",
     "learning",
+    "news",
+    "classrooms",
     "core",
 ]
 
@@ -235,6 +241,12 @@ def demo_load(*, credentials: bool = True) -> DemoReport:
         _recognition(_load("recognition.json"), organisations, report)
         _credentials(organisations, report)
         _journeys(report)
+    # The apps higher up tell their own part of the story (each idempotent).
+    network_demo.load_demo()
+    news_demo.load_demo()
+    classrooms_demo.load_demo()
+    if credentials:
+        privacy_demo.load_demo()
     return report
 
 

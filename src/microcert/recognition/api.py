@@ -16,7 +16,6 @@ Thin like the learning API: parse (``api_schemas``), authorise (``permissions.py
   answers 404.
 """
 
-import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -31,6 +30,7 @@ from ninja.errors import HttpError
 
 from microcert.accounts.models import User
 from microcert.catalog.models import SpecificationVersion
+from microcert.core.api_types import IsoDate
 from microcert.network.models import Organisation
 
 from . import endorsement, selectors, services, units
@@ -47,6 +47,7 @@ from .api_schemas import (
     PageParams,
     ResubmitIn,
     SchemePage,
+    WithdrawIn,
 )
 from .forms import FIRST_DAY, LAST_DAY
 from .models import InclusionApplication, InclusionDecision, RecognitionScheme, Unit
@@ -342,6 +343,24 @@ def application_resubmit(request: HttpRequest, application_id: UUID, data: Resub
     return _application_detail(application)
 
 
+@router.post(
+    "/applications/{uuid:application_id}/withdraw",
+    response=_responses({200: ApplicationDetailOut}, 400, 403, 404, 409),
+    summary="Withdraw an application",
+)
+def application_withdraw(request: HttpRequest, application_id: UUID, data: WithdrawIn) -> dict:
+    """The applicant takes back an application the authority has not approved; 409 once it
+    was approved, rejected or withdrawn."""
+    application = _visible_application(request, application_id)
+    _allowed(request, "withdraw_application", application, _("Only the applicant withdraws."))
+    with _refusals(409):
+        services.application_withdraw(
+            application=application, actor=request.user, reason=data.reason
+        )
+    application.refresh_from_db()
+    return _application_detail(application)
+
+
 def _decidable(application: InclusionApplication) -> Callable[[], int]:
     """400 when the application could be decided (so the content was wrong), else 409."""
 
@@ -470,7 +489,7 @@ def compliance_get(
     organisation: str,
     page: Query[PageParams],
     scheme: str = Query(..., max_length=80, description="The scheme's slug."),
-    on: datetime.date | None = Query(  # noqa: B008 - django-ninja's way to declare it
+    on: IsoDate | None = Query(  # noqa: B008 - django-ninja's way to declare it
         None, description="A day in the period asked for; default: today."
     ),
 ) -> dict:

@@ -14,6 +14,8 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import create_model
 
+from microcert.core.api_types import IsoDate
+
 from .forms import FIRST_DAY, LAST_DAY
 
 UnitCode = Literal["hour", "lesson45", "standard50", "ects", "ceu", "cpd_unit"]
@@ -165,6 +167,10 @@ class ApplicationIn(Schema):
     motivation: str = Field("", max_length=10000)
 
 
+class WithdrawIn(Schema):
+    reason: str = Field("", max_length=2000, description="Why, for the authority's record.")
+
+
 class ResubmitIn(Schema):
     motivation: str = Field(
         "", max_length=10000, description="Replaces the motivation; empty keeps it."
@@ -180,10 +186,10 @@ class DecisionIn(Schema):
         description="Approve: what one credential counts for, in the scheme's unit "
         "(hundredths at most).",
     )
-    valid_from: datetime.date | None = Field(
+    valid_from: IsoDate | None = Field(
         None, ge=FIRST_DAY, le=LAST_DAY, description="Approve: required."
     )
-    valid_until: datetime.date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY)
+    valid_until: IsoDate | None = Field(None, ge=FIRST_DAY, le=LAST_DAY)
     conditions: str = Field("", max_length=10000)
     reasons: str = Field(
         "", max_length=10000, description="Required to ask for changes or to reject."

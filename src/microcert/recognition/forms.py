@@ -108,6 +108,15 @@ class ResubmitForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
 class DecisionForm(forms.Form):
     """An authority's decision: approve with terms, ask for changes, or reject."""
 

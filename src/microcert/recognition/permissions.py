@@ -128,6 +128,7 @@ def administers_person(user, person) -> bool:
 rules.add_perm("recognition.apply_for", may_act_for)
 rules.add_perm("recognition.view_application", is_applicant | is_scheme_reviewer)
 rules.add_perm("recognition.resubmit_application", is_applicant)
+rules.add_perm("recognition.withdraw_application", is_applicant)
 # Deciding: the reviewers of the scheme's authority, never the applicant's own people.
 rules.add_perm("recognition.decide_application", is_scheme_reviewer & ~is_applicant)
 rules.add_perm("recognition.view_review_queue", is_authority_reviewer)

@@ -38,21 +38,25 @@ from .models import (
 
 
 def decisions_in_force(version: SpecificationVersion, *, on: datetime.date) -> QuerySet:
-    """The approving decisions that recognise ``version`` on the day ``on``: the latest
-    decision of each approved application to an active scheme, whose window contains ``on``."""
-    latest = (
-        InclusionDecision.objects.filter(application=OuterRef("application"))
+    """The approving decisions that recognise ``version`` on the day ``on``, one per live
+    application to an active scheme: the newest approval that had started by ``on``, if its
+    window still holds ``on`` (the rule of ``services.decision_governing``)."""
+    governing = (
+        InclusionDecision.objects.filter(
+            application=OuterRef("application"),
+            outcome=InclusionDecision.Outcome.APPROVE,
+            valid_from__lte=on,
+        )
         .order_by("-number")
         .values("number")[:1]
     )
     return (
         InclusionDecision.objects.filter(
             application__version=version,
-            application__status=InclusionApplication.Status.APPROVED,
+            application__status__in=services.LIVE_STATUSES,
             application__scheme__is_active=True,
             outcome=InclusionDecision.Outcome.APPROVE,
-            number=Subquery(latest),
-            valid_from__lte=on,
+            number=Subquery(governing),
         )
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
         .select_related("application__scheme__authority__organisation")
@@ -135,7 +139,8 @@ class HistoryItem:
 
 
 def application_history(application: InclusionApplication) -> list[HistoryItem]:
-    """What happened to an application, oldest first: each submission and each decision."""
+    """What happened to an application, oldest first: each submission, each decision and a
+    withdrawal."""
     items = [
         HistoryItem(
             at=event.occurred_at,
@@ -144,7 +149,7 @@ def application_history(application: InclusionApplication) -> list[HistoryItem]:
             note=event.reason,
         )
         for event in events_for(application)
-        .filter(verb__in=["inclusion.submitted", "inclusion.resubmitted"])
+        .filter(verb__in=["inclusion.submitted", "inclusion.resubmitted", "inclusion.withdrawn"])
         .select_related("actor")
     ]
     items += [

@@ -219,6 +219,40 @@ def application_resubmit(
     return application
 
 
+@transaction.atomic
+def application_withdraw(
+    *, application: InclusionApplication, actor, reason: str = ""
+) -> InclusionApplication:
+    """The applicant takes back an application the authority has not approved. Once an
+    approval exists, teachers' PD hours rest on it: only the authority ends it (a new decision
+    with an end date, or a rejection)."""
+    application = InclusionApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (
+        InclusionApplication.Status.SUBMITTED,
+        InclusionApplication.Status.CHANGES_REQUESTED,
+    ):
+        raise RecognitionError(
+            _("This application is %(status)s: it can no longer be withdrawn.")
+            % {"status": application.get_status_display().lower()}
+        )
+    if application.decisions.filter(outcome=InclusionDecision.Outcome.APPROVE).exists():
+        raise RecognitionError(
+            _(
+                "The authority has approved this application before: teachers' hours rest on "
+                "that approval, so only the authority can end it."
+            )
+        )
+    application.status = InclusionApplication.Status.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    event_record(
+        actor=actor,
+        verb="inclusion.withdrawn",
+        target=application,
+        reason=(reason or "").strip()[:2000],
+    )
+    return application
+
+
 _OUTCOME_STATUS = {
     InclusionDecision.Outcome.APPROVE: InclusionApplication.Status.APPROVED,
     InclusionDecision.Outcome.REQUEST_CHANGES: InclusionApplication.Status.CHANGES_REQUESTED,
@@ -309,20 +343,47 @@ def application_decide(
 # --- Ledger -----------------------------------------------------------------------------------
 
 
-def _decisions_in_force(version_ids: set[int]) -> dict[int, list[InclusionDecision]]:
-    """For each version, the current approving decision of each scheme (active schemes)."""
-    found: dict[int, list[InclusionDecision]] = {}
-    applications = InclusionApplication.objects.filter(
-        version_id__in=version_ids,
-        status=InclusionApplication.Status.APPROVED,
-        scheme__is_active=True,
-    ).select_related("scheme")
-    for application in applications:
-        decision = current_decision(application)
-        if decision and decision.outcome == InclusionDecision.Outcome.APPROVE:
-            decision.application = application
-            found.setdefault(application.version_id, []).append(decision)
-    return found
+# Applications whose approvals can still be in force: an approved one, and one the authority
+# has since asked to change (its earlier approval stands until a new decision replaces it).
+LIVE_STATUSES = (
+    InclusionApplication.Status.APPROVED,
+    InclusionApplication.Status.CHANGES_REQUESTED,
+    InclusionApplication.Status.SUBMITTED,
+)
+
+
+def decision_governing(
+    approvals: list[InclusionDecision], day: datetime.date
+) -> InclusionDecision | None:
+    """Of one application's approving decisions (newest first), the one in force on ``day``:
+    the newest that had started by then. It counts the day only if its window still holds it,
+    so a later decision that ends recognition is not undone by an older open-ended one."""
+    for decision in approvals:
+        if decision.valid_from <= day:
+            if decision.valid_until is None or day <= decision.valid_until:
+                return decision
+            return None
+    return None
+
+
+def _approvals_by_version(version_ids: set[int]) -> dict[int, list[list[InclusionDecision]]]:
+    """For each version, per live application to an active scheme, its approving decisions
+    newest first."""
+    found: dict[int, dict[int, list[InclusionDecision]]] = {}
+    decisions = (
+        InclusionDecision.objects.filter(
+            application__version_id__in=version_ids,
+            application__status__in=LIVE_STATUSES,
+            application__scheme__is_active=True,
+            outcome=InclusionDecision.Outcome.APPROVE,
+        )
+        .select_related("application__scheme")
+        .order_by("application_id", "-number")
+    )
+    for decision in decisions:
+        application = decision.application
+        found.setdefault(application.version_id, {}).setdefault(application.pk, []).append(decision)
+    return {version: list(per_app.values()) for version, per_app in found.items()}
 
 
 def _area_and_level(version: SpecificationVersion) -> tuple[str, str]:
@@ -341,8 +402,8 @@ def ledger_recompute(*, credentials) -> int:
     """Rebuild the ledger rows of ``credentials``; returns how many rows they now have.
 
     A credential counts under a scheme when it is active, its holder teaches in the scheme's
-    country in one of its staff categories, and the decision in force for its specification
-    version approves it with a window that contains the date of award.
+    country in one of its staff categories, and an approval of its specification version is
+    in force on the date of award (``decision_governing``).
     """
     credentials = list(
         credentials.filter(recipient__isnull=False).select_related(
@@ -354,7 +415,7 @@ def ledger_recompute(*, credentials) -> int:
     if not credentials:
         return 0
     LedgerEntry.objects.filter(credential__in=[c.pk for c in credentials]).delete()
-    decisions = _decisions_in_force({c.specification_version_id for c in credentials})
+    approvals = _approvals_by_version({c.specification_version_id for c in credentials})
     homes: dict[int, Organisation | None] = {}
     groups: dict[int, tuple[str, str]] = {}
     rows = []
@@ -369,13 +430,12 @@ def ledger_recompute(*, credentials) -> int:
             continue
         category = staff_category_of(home)
         awarded_on = timezone.localdate(credential.valid_from)
-        for decision in decisions.get(credential.specification_version_id, []):
+        for per_application in approvals.get(credential.specification_version_id, []):
+            decision = decision_governing(per_application, awarded_on)
+            if decision is None:
+                continue
             scheme = decision.application.scheme
             if scheme.country != home.country or category not in scheme.staff_categories:
-                continue
-            if awarded_on < decision.valid_from or (
-                decision.valid_until and awarded_on > decision.valid_until
-            ):
                 continue
             version_id = credential.specification_version_id
             if version_id not in groups:

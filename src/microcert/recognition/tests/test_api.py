@@ -102,6 +102,7 @@ def test_the_operations_are_described_in_valid_openapi(client):
         ("/api/v1/recognition/applications", "post"),
         ("/api/v1/recognition/applications/{application_id}", "get"),
         ("/api/v1/recognition/applications/{application_id}/resubmit", "post"),
+        ("/api/v1/recognition/applications/{application_id}/withdraw", "post"),
         ("/api/v1/recognition/applications/{application_id}/decisions", "post"),
         ("/api/v1/recognition/people/{person_id}/ledger", "get"),
         ("/api/v1/recognition/organisations/{organisation}/compliance", "get"),
@@ -376,3 +377,16 @@ def test_compliance_refusals(callers, world):
     for day in ("0001-01-01", "9999-12-31"):
         path = "/organisations/hust/compliance"
         refused(callers["hust_admin"].get(path, scheme=scheme, on=day), 400)
+
+
+def test_the_applicant_withdraws_through_the_api_until_an_approval_exists(callers, world):
+    manager, reviewer = callers["manager"], callers["reviewer"]
+    uuid = ok(_submit(manager, world, DATA), 201)["uuid"]
+    refused(reviewer.post(f"/applications/{uuid}/withdraw", {"reason": "x"}), 403)
+    refused(manager.post(f"/applications/{uuid}/withdraw", {"reason": "x" * 2001}), 422)
+    assert InclusionApplication.objects.get(uuid=uuid).status == "submitted"
+
+    withdrawn = ok(manager.post(f"/applications/{uuid}/withdraw", {"reason": "Rework."}))
+
+    assert withdrawn["status"] == "withdrawn"
+    refused(manager.post(f"/applications/{uuid}/withdraw", {}), 409)

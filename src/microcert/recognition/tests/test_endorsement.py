@@ -218,7 +218,7 @@ def test_a_credential_awarded_in_the_window_carries_the_endorsement_and_still_ve
         assert result["dcc"]["offlineMisses"] == []
 
 
-def test_only_the_latest_decision_in_its_window_is_in_force(recognised):
+def test_each_decision_is_in_force_from_its_own_first_day(recognised):
     decision, today = recognised.decision, recognised.today
 
     assert selectors.endorsements_in_force(recognised.version, on=today) == [recognised.document]
@@ -228,14 +228,18 @@ def test_only_the_latest_decision_in_its_window_is_in_force(recognised):
     later = recognised.decide_again(valid_from=today + 10 * DAY)
 
     assert later.endorsement["id"] != recognised.document["id"]
-    assert selectors.endorsements_in_force(recognised.version, on=today) == []
+    # Until the new terms start, the earlier approval stands.
+    assert selectors.endorsements_in_force(recognised.version, on=today) == [recognised.document]
     assert selectors.endorsements_in_force(recognised.version, on=today + 10 * DAY) == [
         later.endorsement
     ]
 
 
 def test_a_credential_awarded_outside_the_window_does_not_carry_it(recognised):
-    recognised.decide_again(valid_from=recognised.today + 10 * DAY)
+    # The newest decision ended the recognition yesterday; the older one does not revive.
+    recognised.decide_again(
+        valid_from=recognised.today - 30 * DAY, valid_until=recognised.today - DAY
+    )
 
     credential = recognised.award()
 

@@ -203,3 +203,134 @@ def test_one_live_application_per_scheme_and_version(world):
             applicant=world.centre,
             actor=None,
         )
+
+
+# --- Which approval is in force on the day of award -------------------------------------------
+
+
+def test_a_later_approval_from_a_later_day_leaves_earlier_awards_under_the_earlier_one(world):
+    world.approve(COLLABORATION, 8)  # from 2026-01-01
+    world.issue(world.lan, COLLABORATION, datetime.date(2026, 3, 1))
+    world.issue(world.hung, COLLABORATION, datetime.date(2026, 7, 1))
+
+    world.approve(COLLABORATION, 10, valid_from=datetime.date(2026, 6, 1))
+
+    assert ledger(world.lan) == [(COLLABORATION, Decimal("8.00"), Decimal("6.00"))]
+    assert ledger(world.hung) == [(COLLABORATION, Decimal("10.00"), Decimal("7.50"))]
+
+
+def test_a_later_approval_with_an_end_date_ends_recognition_after_it(world):
+    world.approve(COLLABORATION, 8)  # open-ended
+    world.issue(world.lan, COLLABORATION, datetime.date(2026, 3, 1))
+    world.issue(world.hung, COLLABORATION, datetime.date(2026, 8, 1))
+
+    world.approve(
+        COLLABORATION,
+        8,
+        valid_from=datetime.date(2026, 1, 1),
+        valid_until=datetime.date(2026, 6, 30),
+    )
+
+    assert len(ledger(world.lan)) == 1
+    assert ledger(world.hung) == []  # the older open-ended approval does not come back
+
+
+def test_asking_for_changes_after_an_approval_keeps_the_approval_in_force(world):
+    decision = world.approve(COLLABORATION, 8)
+    world.issue(world.lan, COLLABORATION, datetime.date(2026, 10, 1))
+
+    services.application_decide(
+        application=decision.application,
+        actor=world.reviewer,
+        outcome="request_changes",
+        reasons="Update the rubric to the 2027 framework.",
+    )
+    assert ledger(world.lan) == [(COLLABORATION, Decimal("8.00"), Decimal("6.00"))]
+    services.application_resubmit(application=decision.application, actor=None, motivation="Done")
+    assert len(ledger(world.lan)) == 1
+    # And pages show the same approval in force on the credential's day.
+    from microcert.recognition.selectors import decisions_in_force
+
+    assert list(
+        decisions_in_force(world.version(COLLABORATION), on=datetime.date(2026, 10, 1))
+    ) == [decision]
+
+
+def test_a_rejection_after_an_approval_ends_the_recognition(world):
+    decision = world.approve(COLLABORATION, 8)
+    world.issue(world.lan, COLLABORATION, datetime.date(2026, 10, 1))
+    services.application_decide(
+        application=decision.application,
+        actor=world.reviewer,
+        outcome="reject",
+        reasons="The programme no longer meets the national standard.",
+    )
+    assert ledger(world.lan) == []
+
+
+# --- Withdrawal -------------------------------------------------------------------------------
+
+
+def test_the_applicant_withdraws_an_application_not_yet_approved(world):
+    application = services.application_submit(
+        scheme=world.scheme, version=world.version(ASSESSMENT), applicant=world.centre, actor=None
+    )
+    services.application_withdraw(application=application, actor=None, reason="Rubric rework.")
+
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    assert Event.objects.filter(verb="inclusion.withdrawn", reason="Rubric rework.").count() == 1
+    with pytest.raises(RecognitionError, match="withdrawn"):
+        services.application_decide(
+            application=application, actor=world.reviewer, outcome="reject", reasons="x"
+        )
+    # A new application for the same pair may follow.
+    assert services.application_submit(
+        scheme=world.scheme, version=world.version(ASSESSMENT), applicant=world.centre, actor=None
+    )
+
+
+def test_an_application_that_was_ever_approved_cannot_be_withdrawn(world):
+    decision = world.approve(COLLABORATION, 8)
+    world.issue(world.lan, COLLABORATION, datetime.date(2026, 10, 1))
+    with pytest.raises(RecognitionError, match="no longer be withdrawn"):
+        services.application_withdraw(application=decision.application, actor=None)
+    services.application_decide(
+        application=decision.application,
+        actor=world.reviewer,
+        outcome="request_changes",
+        reasons="Update the rubric.",
+    )
+    with pytest.raises(RecognitionError, match="only the authority"):
+        services.application_withdraw(application=decision.application, actor=None)
+    decision.application.refresh_from_db()
+    assert decision.application.status == "changes_requested"
+    assert len(ledger(world.lan)) == 1
+
+
+# --- A teacher who moves ----------------------------------------------------------------------
+
+
+def test_a_teacher_who_moves_abroad_stops_counting_and_counts_again_on_return(world):
+    from microcert.accounts.roles import Role
+    from microcert.network import services as network_services
+    from microcert.network.models import Affiliation
+
+    world.approve(COLLABORATION, 8)
+    world.issue(world.lan, COLLABORATION, datetime.date(2026, 10, 1))
+    hust_role = Affiliation.objects.get(person=world.lan, role=Role.TEACHER, is_active=True)
+    ut = Organisation.objects.get(slug="ut")
+
+    network_services.affiliation_revoke(affiliation=hust_role, actor=None, reason="Moved")
+    network_services.affiliation_grant(person=world.lan, organisation=ut, role=Role.TEACHER)
+    assert ledger(world.lan) == []  # Malaysia is outside the Vietnamese scheme
+
+    network_services.affiliation_revoke(
+        affiliation=Affiliation.objects.get(person=world.lan, organisation=ut, role=Role.TEACHER),
+        actor=None,
+    )
+    network_services.affiliation_grant(
+        person=world.lan, organisation=hust_role.organisation, role=Role.TEACHER
+    )
+    entry = LedgerEntry.objects.get(person=world.lan)
+    assert entry.organisation == hust_role.organisation and entry.province == "Hanoi"

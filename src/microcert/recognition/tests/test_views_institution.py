@@ -238,3 +238,29 @@ def test_a_reviewer_of_another_country_does_not_follow_the_institution(client, w
     )
     _as(client, world.siti)
     assert client.get(_compliance(world)).status_code == 403
+
+
+def test_the_applicant_withdraws_until_an_approval_exists(client, world):
+    application = world.submit(ASSESSMENT)
+    url = reverse("recognition:application", args=[application.uuid])
+    withdraw = reverse("recognition:application_withdraw", args=[application.uuid])
+
+    _as(client, world.ut_admin)
+    assert client.post(withdraw, {"reason": "x"}).status_code == 404
+    _as(client, world.manager)
+    assert client.get(url).context["withdraw_form"] is not None
+    too_long = client.post(withdraw, {"reason": "x" * 2001}, follow=True)
+    assert "too long" in too_long.text
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+    response = client.post(withdraw, {"reason": "The rubric is being rewritten."}, follow=True)
+
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    assert "The application is withdrawn." in response.text
+    assert [i.verb for i in response.context["history"]] == ["submitted", "withdrawn"]
+    assert response.context["withdraw_form"] is None
+    again = client.post(withdraw, {}, follow=True)
+    assert "can no longer be withdrawn" in again.text
+    assert Event.objects.filter(verb="inclusion.withdrawn").count() == 1

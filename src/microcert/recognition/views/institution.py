@@ -19,17 +19,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from microcert.catalog.models import SpecificationVersion
 from microcert.network.models import Organisation
 
 from .. import selectors, services
-from ..forms import FIRST_DAY, LAST_DAY, ApplicationForm, ResubmitForm
-from ..models import InclusionApplication
+from ..forms import FIRST_DAY, LAST_DAY, ApplicationForm, ResubmitForm, WithdrawForm
+from ..models import InclusionApplication, InclusionDecision
 from ..permissions import applicant_organisations, compliance_schemes
 from ..services import RecognitionError
 from .authority import unit_symbol
+
+WITHDRAWABLE = (
+    InclusionApplication.Status.SUBMITTED,
+    InclusionApplication.Status.CHANGES_REQUESTED,
+)
 
 
 def _published_versions(organisations: list[Organisation]) -> QuerySet[SpecificationVersion]:
@@ -145,6 +150,12 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
                 messages.success(request, _("The application is submitted again."))
                 return redirect("recognition:application", uuid=application.uuid)
     decisions = list(selectors.application_decisions(application))
+    # Offered only where the service would accept it: never once an approval exists.
+    may_withdraw = (
+        request.user.has_perm("recognition.withdraw_application", application)
+        and application.status in WITHDRAWABLE
+        and not any(d.outcome == InclusionDecision.Outcome.APPROVE for d in decisions)
+    )
     return render(
         request,
         "recognition/institution/application.html",
@@ -154,10 +165,32 @@ def application_detail(request: HttpRequest, uuid) -> HttpResponse:
             "history": selectors.application_history(application),
             "form": form,
             "may_review": request.user.has_perm("recognition.decide_application", application),
+            "withdraw_form": WithdrawForm() if may_withdraw else None,
             "unit": unit_symbol(application.scheme.unit),
         },
         status=400 if form is not None and form.is_bound and form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, uuid) -> HttpResponse:
+    application = _applicant_application(request, uuid)
+    if not request.user.has_perm("recognition.withdraw_application", application):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The reason is too long (2,000 characters at most)."))
+    else:
+        try:
+            services.application_withdraw(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except RecognitionError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The application is withdrawn."))
+    return redirect("recognition:application", uuid=application.uuid)
 
 
 # --- Compliance -------------------------------------------------------------------------------
@@ -229,6 +262,11 @@ urlpatterns: list = [
     path("recognition/applications/", application_list, name="applications"),
     path("recognition/applications/new/", application_new, name="application_new"),
     path("recognition/applications/<uuid:uuid>/", application_detail, name="application"),
+    path(
+        "recognition/applications/<uuid:uuid>/withdraw/",
+        application_withdraw,
+        name="application_withdraw",
+    ),
     path("institution/<slug:slug>/pd/", compliance_home, name="compliance_home"),
     path("institution/<slug:slug>/pd/<slug:scheme>/", compliance, name="compliance"),
 ]
