@@ -8,7 +8,7 @@ import rules
 from microcert.accounts.roles import Role
 
 from . import selectors
-from .models import Agreement, Organisation
+from .models import Agreement, CooperationItem, Organisation
 
 
 @rules.predicate
@@ -50,6 +50,22 @@ def is_party_admin(user, agreement: Agreement | None) -> bool:
     return agreement.parties.filter(pk__in=admin_of).exists()
 
 
+@rules.predicate
+def is_institution_admin(user) -> bool:
+    return bool(user.is_authenticated and selectors.has_role(user, Role.INSTITUTION_ADMIN))
+
+
+@rules.predicate
+def administers_item_owner(user, item: CooperationItem | None) -> bool:
+    """The user is an admin of the organisation that owns the cooperation item."""
+    return (
+        item is not None
+        and item.owner_id is not None
+        and user.is_authenticated
+        and item.owner_id in selectors.organisation_ids_where(user, Role.INSTITUTION_ADMIN)
+    )
+
+
 # People: private data (e-mail addresses, name history, roles).
 rules.add_perm("accounts.view_person", is_self | administers_person | is_programme_manager)
 rules.add_perm("accounts.change_person", is_self | is_programme_manager)
@@ -63,3 +79,22 @@ rules.add_perm(
 # Agreements are private to the parties' admins and the programme's managers.
 rules.add_perm("network.read_agreement", is_party_admin | is_programme_manager)
 rules.add_perm("network.change_agreement_status", is_programme_manager)
+
+# Agreement pages: the list is for the programme's managers and institution admins (who see
+# their own organisations' agreements); documents go with reading the agreement.
+rules.add_perm("network.view_agreements", is_programme_manager | is_institution_admin)
+rules.add_perm("network.add_agreement", is_programme_manager)
+rules.add_perm("network.add_agreement_document", is_party_admin | is_programme_manager)
+rules.add_perm("network.remove_agreement_document", is_programme_manager)
+rules.add_perm("network.add_cooperation_item", is_programme_manager)
+# The owner's admins report progress on their own items; the managers on any.
+rules.add_perm(
+    "network.change_cooperation_item_status", administers_item_owner | is_programme_manager
+)
+
+# The network office: accession applications, National Centres and positions.
+rules.add_perm("network.manage_accessions", is_programme_manager)
+rules.add_perm("network.manage_network", is_programme_manager)
+
+# A partner's full timeline (agreements, items, applications): its admins and the managers.
+rules.add_perm("network.view_partner_timeline", is_admin_of_organisation | is_programme_manager)

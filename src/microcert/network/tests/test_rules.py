@@ -192,7 +192,7 @@ def person_url(person: User) -> str:
 
 
 def agreement_url(agreement: Agreement) -> str:
-    return f"/en/agreements/{agreement.uuid}/"
+    return f"/en/network/agreements/{agreement.uuid}/"
 
 
 def test_organisation_people_page_answers_its_own_admin_and_refuses_the_other(client, net):
@@ -227,7 +227,8 @@ def test_agreement_page_answers_a_partys_admin_and_refuses_the_other_institution
     client, net
 ):
     client.force_login(net.admin_b)
-    assert client.get(agreement_url(net.agreement_a)).status_code == 403
+    # Hidden, not refused: another institution's admin does not learn that it exists.
+    assert client.get(agreement_url(net.agreement_a)).status_code == 404
 
     client.force_login(net.admin_a)
     response = client.get(agreement_url(net.agreement_a))
@@ -251,7 +252,7 @@ def test_programme_manager_is_answered_by_every_private_page(client, net):
 def test_agreement_list_does_not_show_another_institutions_agreement(client, net):
     client.force_login(net.admin_a)
 
-    response = client.get("/en/agreements/")
+    response = client.get("/en/network/agreements/")
 
     assert response.status_code == 200
     assert "MOU-A-001" in response.text
@@ -259,12 +260,12 @@ def test_agreement_list_does_not_show_another_institutions_agreement(client, net
     assert str(net.agreement_b.uuid) not in response.text
 
 
-def test_agreement_list_shows_a_teacher_no_agreement(client, net):
+def test_agreement_list_is_refused_to_a_teacher(client, net):
     client.force_login(net.teacher_a)
 
-    response = client.get("/en/agreements/")
+    response = client.get("/en/network/agreements/")
 
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert "MOU-A-001" not in response.text
     assert "MOU-B-001" not in response.text
 
@@ -275,7 +276,7 @@ def test_agreement_list_shows_a_teacher_no_agreement(client, net):
         lambda net: people_url(net.a),
         lambda net: person_url(net.teacher_a),
         lambda net: agreement_url(net.agreement_a),
-        lambda net: "/en/agreements/",
+        lambda net: "/en/network/agreements/",
     ],
     ids=["organisation-people", "person", "agreement", "agreement-list"],
 )
