@@ -27,13 +27,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as InvalidRequest
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from microcert.accounts import services as account_services
+from microcert.classrooms.api import router as classrooms_router
 from microcert.learning.api import router as learning_router
 from microcert.learning.api_schemas import ErrorOut, OrganisationRef
 from microcert.network import selectors as network_selectors
+from microcert.network.api import router as network_router
+from microcert.news.api import router as news_router
+from microcert.privacy.api import router as privacy_router
 from microcert.recognition.api import router as recognition_router
 
 logger = logging.getLogger(__name__)
@@ -162,6 +168,47 @@ def _not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     )
 
 
+def _nul_characters(value: Any, location: list[Any]) -> list[dict[str, Any]]:
+    """Where ``value`` (parsed JSON or a form value) holds a NUL character, which no text
+    column of PostgreSQL can store: one ``InvalidOut`` entry per place."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            message = _("Text may not contain the NUL character (U+0000).")
+            return [{"type": "string_nul_character", "loc": location, "msg": message}]
+        return []
+    if isinstance(value, dict):
+        found = [entry for key in value for entry in _nul_characters(key, location)]
+        for key, item in value.items():
+            found += _nul_characters(item, [*location, key])
+        return found
+    if isinstance(value, list):
+        return [
+            entry for i, item in enumerate(value) for entry in _nul_characters(item, [*location, i])
+        ]
+    return []
+
+
+class StrictParser(Parser):
+    """django-ninja's parser that refuses a NUL character in the body or a query or form value
+    (422, like any other invalid field) before it can reach the database as a server error."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if found := _nul_characters(data, ["body"]):
+            raise InvalidRequest(found)
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        parsed = super().parse_querydict(data, list_fields, request)
+        where = "query" if data is request.GET else "form"
+        found = []
+        for key, value in parsed.items():
+            found += _nul_characters(key, [where]) + _nul_characters(value, [where, key])
+        if found:
+            raise InvalidRequest(found)
+        return parsed
+
+
 class Api(NinjaAPI):
     """NinjaAPI whose every address answers JSON, including unknown ones."""
 
@@ -171,10 +218,25 @@ class Api(NinjaAPI):
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
                 pattern.callback = _jsonify(pattern.callback)
-        return [*patterns, re_path(r"^.*$", _not_found, name="not-found")]
+        # (?s): a path parameter holding a newline must also get the JSON 404.
+        return [*patterns, re_path(r"^[\s\S]*$", _not_found, name="not-found")]
 
     def get_openapi_operation_id(self, operation: Any) -> str:
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Every operation that reads a body may answer 400 for one that is not JSON (or too
+        big); say so in each of them, pointing at the error shape."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {
+            "description": "Bad Request",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if isinstance(operation, dict) and "requestBody" in operation:
+                    operation.setdefault("responses", {}).setdefault(400, error)
+        return schema
 
 
 api = Api(
@@ -184,6 +246,7 @@ api = Api(
     urls_namespace="api-v1",
     docs_url=None,
     auth=[BearerToken(), SessionCookie()],
+    parser=StrictParser(),
 )
 
 
@@ -205,6 +268,8 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, InvalidRequest):  # the parser refused a NUL character
+        return api.create_response(request, {"detail": exc.__cause__.errors}, status=422)
     message = str(exc)
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         message = _("The body is not valid JSON; send a JSON object as application/json.")
@@ -316,3 +381,7 @@ def me(request: HttpRequest) -> dict:
 
 api.add_router("/", learning_router)
 api.add_router("/recognition/", recognition_router)
+api.add_router("/network/", network_router)
+api.add_router("/news/", news_router)
+api.add_router("/classrooms", classrooms_router)
+api.add_router("/privacy/", privacy_router)

@@ -1,17 +1,20 @@
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("catalogue/<slug:slug>/", views.specification_detail, name="specification"),
+    path("", public_views.home, name="home"),
+    path("catalogue/", public_views.catalogue, name="catalogue"),
+    path("catalogue/<slug:slug>/", public_views.specification_detail, name="specification"),
     path(
         "catalogue/<slug:slug>/v<int:number>/",
-        views.specification_detail,
+        public_views.specification_detail,
         name="specification_version",
     ),
-    path("partners/", views.partner_directory, name="partners"),
+    path("partners/", public_views.partner_directory, name="partners"),
+    path("partners/<slug:slug>/", public_views.partner_detail, name="partner"),
+    path("verify/link/", public_views.verify_link, name="verify_link"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("my/api-tokens/", views.api_tokens, name="api_tokens"),
     path("people/<uuid:uuid>/", views.person_detail, name="person"),
@@ -19,6 +22,4 @@ urlpatterns = [
     path(
         "organisations/<slug:slug>/people/", views.organisation_people, name="organisation_people"
     ),
-    path("agreements/", views.agreement_list, name="agreements"),
-    path("agreements/<uuid:uuid>/", views.agreement_detail, name="agreement"),
 ]

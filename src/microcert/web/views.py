@@ -14,10 +14,8 @@ from django.views.decorators.http import require_GET
 
 from microcert.accounts import services as account_services
 from microcert.accounts.models import PersonalToken, User
-from microcert.catalog import selectors as catalog_selectors
-from microcert.core.selectors import events_for
 from microcert.network import selectors as network_selectors
-from microcert.network.models import Agreement, Organisation
+from microcert.network.models import Organisation
 
 from .forms import ProfileForm, TokenForm
 
@@ -26,47 +24,6 @@ def _require(request: HttpRequest, perm: str, obj=None) -> None:
     """Deny unless the rules grant ``perm`` on ``obj`` to this user."""
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "web/home.html",
-        {
-            "specifications": catalog_selectors.published_specifications(kind="micro_credential"),
-            "pathways": catalog_selectors.pathways_with_members(),
-        },
-    )
-
-
-def specification_detail(
-    request: HttpRequest, slug: str, number: int | None = None
-) -> HttpResponse:
-    from microcert.recognition import endorsement as recognition_endorsement
-    from microcert.recognition import selectors as recognition_selectors
-
-    version = catalog_selectors.specification_detail(slug, number)
-    if version is None:
-        raise Http404
-    recognitions = [
-        {"decision": decision, "equivalence": recognition_endorsement.equivalence_text(decision)}
-        for decision in recognition_selectors.decisions_in_force(version, on=timezone.localdate())
-    ]
-    return render(
-        request,
-        "web/specification_detail.html",
-        {
-            "version": version,
-            "pathways": catalog_selectors.pathways_containing(version.micro_credential),
-            "recognitions": recognitions,
-        },
-    )
-
-
-def partner_directory(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "web/partners.html", {"organisations": network_selectors.partner_directory()}
-    )
 
 
 @login_required
@@ -192,28 +149,6 @@ def organisation_people(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "people": network_selectors.people_of_organisation(organisation),
         },
-    )
-
-
-@login_required
-def agreement_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "web/agreements.html",
-        {"agreements": network_selectors.agreements_visible_to(request.user)},
-    )
-
-
-@login_required
-def agreement_detail(request: HttpRequest, uuid) -> HttpResponse:
-    agreement = get_object_or_404(
-        Agreement.objects.prefetch_related("parties", "items__owner"), uuid=uuid
-    )
-    _require(request, "network.read_agreement", agreement)
-    return render(
-        request,
-        "web/agreement_detail.html",
-        {"agreement": agreement, "events": events_for(agreement)[:50]},
     )
 
 

@@ -86,3 +86,36 @@ def sign_in(browser, base_url: str, email: str, password: str, *, language: str 
     if "/accounts/login/" in page.url:
         raise AssertionError(f"could not sign in as {email}: {page.inner_text('main')}")
     return page
+
+
+# --- accessibility ---------------------------------------------------------------------------
+
+AXE_SCRIPT = PROJECT_ROOT / "tools" / "verifiers" / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS_OR_WORSE = ("serious", "critical")
+
+
+def axe_violations(page, impacts: tuple[str, ...] = SERIOUS_OR_WORSE) -> list[dict]:
+    """The axe-core violations of the page as it is now, limited to ``impacts``.
+
+    axe's source is evaluated through the DevTools protocol rather than added as a <script>
+    element, so a Content-Security-Policy that forbids inline scripts does not stop it."""
+    if not AXE_SCRIPT.exists():
+        raise AssertionError(f"axe-core is not at {AXE_SCRIPT}: run `make verifiers`")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "async () => await window.axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [v for v in results["violations"] if v.get("impact") in impacts]
+
+
+def axe_report(violations: list[dict]) -> str:
+    """The violations in words, with the elements at fault, for an assertion message."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['impact']}: {violation['id']} — {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: {node['html'][:160]}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    … and {len(violation['nodes']) - 5} more")
+    return "\n".join(lines)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_catalogue_opens_in_four_languages(live_server, demo):
-    camera = Camera("public")
+    camera = Camera("public/home")
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         for language, word in [
@@ -37,4 +37,4 @@ def test_anyone_can_paste_a_credential_and_see_it_verified(live_server, demo):
         page.get_by_role("button", name="Verify").click()
         verdict = page.locator(".verdict")
         assert "Verified" in verdict.inner_text()
-        Camera("public-verify").shot(page, "verified-on-a-phone")
+        Camera("public/verify-phone").shot(page, "verified-on-a-phone")

@@ -100,14 +100,45 @@ def test_every_operation_has_a_summary_an_id_and_a_tag(spec):
     assert len(ids) == len(set(ids))
 
 
-def test_both_security_schemes_are_declared_and_required_everywhere(spec):
+# What anyone may call without signing in: the public face of the network. Each is listed
+# here on purpose, so an operation cannot become public by forgetting its auth.
+PUBLIC_OPERATIONS = {
+    ("/api/v1/network/applications", "post"),
+    ("/api/v1/network/national-centres", "get"),
+    ("/api/v1/network/positions", "get"),
+    ("/api/v1/news/articles", "get"),
+    ("/api/v1/news/articles/{slug}", "get"),
+    ("/api/v1/news/cases", "get"),
+    ("/api/v1/news/cases/{slug}", "get"),
+    ("/api/v1/classrooms", "get"),
+    ("/api/v1/classrooms/{slug}", "get"),
+}
+# Successes that are files, not JSON.
+FILE_OPERATIONS = {("/api/v1/privacy/export", "get")}
+
+
+def test_both_security_schemes_are_declared_and_required_everywhere_but_the_public_ones(spec):
     schemes = spec["components"]["securitySchemes"]
     assert schemes["BearerToken"]["type"] == "http"
     assert schemes["BearerToken"]["scheme"] == "bearer"
     assert schemes["SessionCookie"] == {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+    public = set()
     for path, method, operation in operations(spec):
-        names = {name for requirement in operation["security"] for name in requirement}
+        names = {name for requirement in operation.get("security", []) for name in requirement}
+        if not names:
+            public.add((path, method))
+            continue
         assert names == {"BearerToken", "SessionCookie"}, (method, path)
+    assert public == PUBLIC_OPERATIONS
+
+
+def test_public_operations_answer_without_credentials(client, spec):
+    for path, method in PUBLIC_OPERATIONS:
+        if method != "get" or "{" in path:
+            continue
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "401" not in spec["paths"][path][method]["responses"]
 
 
 def _schema_ref(response: dict) -> str:
@@ -120,9 +151,10 @@ def test_every_operation_documents_its_success_and_its_errors(spec):
         successes = [code for code in responses if code.startswith("2")]
         assert successes, (method, path)
         for code in successes:
-            if code != "204" and "/file" not in path:
+            if code != "204" and "/file" not in path and (path, method) not in FILE_OPERATIONS:
                 assert "application/json" in responses[code]["content"], (method, path, code)
-        assert "401" in responses, (method, path)
+        if (path, method) not in PUBLIC_OPERATIONS:
+            assert "401" in responses, (method, path)
         for code, response in responses.items():
             if code == "422":
                 assert _schema_ref(response).endswith("/InvalidOut")

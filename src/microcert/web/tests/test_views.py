@@ -65,7 +65,7 @@ def test_portal_pages_send_anonymous_visitors_to_sign_in(client, demo):
         "/en/dashboard/",
         f"/en/people/{hust_teacher.uuid}/",
         "/en/organisations/hust/people/",
-        "/en/agreements/",
+        "/en/network/agreements/",
     ]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
