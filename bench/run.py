@@ -54,7 +54,7 @@ SQLITE_PATH = OUT_DIR / "bench.sqlite3"
 PG_NAME = "microcert_bench"
 
 # Module names under ``bench``; each holds ``GROUP``.
-GROUPS = ["recognition_report"]
+GROUPS = ["recognition_report", "http", "queries", "issuance"]
 
 
 # --- The database -----------------------------------------------------------------------------
