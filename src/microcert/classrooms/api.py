@@ -13,11 +13,9 @@ Thin like the pages: parse (``api_schemas``), authorise (``rules.py``, through
   ends in the future, a recording link that is not http or https).
 """
 
-from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +23,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from microcert.catalog.models import Offering
+from microcert.core.api_paging import PageParams, paged
 from microcert.network.models import Organisation
 
 from . import selectors, services
@@ -34,7 +33,6 @@ from .api_schemas import (
     EquipmentOut,
     ErrorOut,
     InvalidOut,
-    PageParams,
     TicketIn,
     TicketOut,
     TicketPage,
@@ -77,16 +75,6 @@ def _classroom(request: HttpRequest, slug: str, perm: str | None = None) -> Smar
     if perm and not request.user.has_perm(f"classrooms.{perm}", classroom):
         raise HttpError(403, _("Your role does not allow this for this classroom."))
     return classroom
-
-
-def _page(items: QuerySet | Sequence, page: PageParams, render: Callable[[Any], Any]) -> dict:
-    count = items.count() if isinstance(items, QuerySet) else len(items)
-    return {
-        "count": count,
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [render(item) for item in items[page.offset : page.offset + page.limit]],
-    }
 
 
 # --- Rendering --------------------------------------------------------------------------------
@@ -227,7 +215,7 @@ def classroom_list(
         classrooms = classrooms.filter(host__country=country.upper())
     if host:
         classrooms = classrooms.filter(host__slug=host)
-    return _page(classrooms, page, _classroom_out)
+    return paged(classrooms, page, _classroom_out)
 
 
 @router.get(
@@ -303,7 +291,7 @@ def ticket_list(
         tickets = selectors.tickets_opened_by(request.user, classroom)
     if status:
         tickets = tickets.filter(status=status)
-    return _page(tickets, page, _ticket)
+    return paged(tickets, page, _ticket)
 
 
 @router.post(
@@ -405,7 +393,7 @@ def session_list(
     sessions = selectors.sessions_of(classroom)
     if status:
         sessions = sessions.filter(status=status)
-    return _page(sessions, page, _session)
+    return paged(sessions, page, _session)
 
 
 @router.post(

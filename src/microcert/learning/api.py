@@ -17,7 +17,7 @@ Who may see what, and the status codes of a refusal:
   requirement) answers 404.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from uuid import UUID
@@ -31,6 +31,7 @@ from ninja.errors import HttpError
 
 from microcert.accounts.models import User
 from microcert.catalog.models import EvidenceRequirement, MicroCredential, Offering
+from microcert.core.api_paging import PageParams, paged
 from microcert.frameworks.models import CompetencyFramework
 from microcert.network.models import Organisation
 
@@ -46,7 +47,6 @@ from .api_schemas import (
     FrameworkPage,
     InvalidOut,
     OfferingPage,
-    PageParams,
     PlanDecisionIn,
     PlanIn,
     PlanItemIn,
@@ -133,17 +133,6 @@ def _visible(request: HttpRequest, obj: T | None, perm: str, what: str) -> T:
 def _allowed(request: HttpRequest, perm: str, obj: Any = None, message: str = "") -> None:
     if not request.user.has_perm(f"learning.{perm}", obj):
         raise HttpError(403, message or _("You are not allowed to do this."))
-
-
-def _page(items: QuerySet | Sequence, page: PageParams, render: Callable[[Any], Any]) -> dict:
-    count = items.count() if isinstance(items, QuerySet) else len(items)
-    chunk: Iterable = items[page.offset : page.offset + page.limit]
-    return {
-        "count": count,
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [render(item) for item in chunk],
-    }
 
 
 def _fresh(model: type[Model], pk: int) -> Any:
@@ -479,7 +468,7 @@ def _review_detail(review: Review, user) -> dict:
 def framework_list(request: HttpRequest, page: Query[PageParams]) -> dict:
     """Published frameworks with competences to assess oneself against, with their levels."""
     frameworks = selectors.self_assessment_frameworks()
-    return _page(frameworks, page, _framework)
+    return paged(frameworks, page, _framework)
 
 
 @router.get(
@@ -497,7 +486,7 @@ def self_assessment_list(request: HttpRequest, page: Query[PageParams]) -> dict:
         .order_by("-created_at", "-pk")
     )
     totals: dict[int, int] = {}
-    return _page(assessments, page, lambda a: _assessment(a, totals))
+    return paged(assessments, page, lambda a: _assessment(a, totals))
 
 
 @router.post(
@@ -639,7 +628,7 @@ def plan_list(
     plans = _plans().filter(teacher=request.user).order_by("-year", "-pk")
     if year is not None:
         plans = plans.filter(year=year)
-    return _page(plans, page, _plan)
+    return paged(plans, page, _plan)
 
 
 @router.post(
@@ -829,7 +818,7 @@ def offering_list(
         offerings = offerings.filter(version__micro_credential__slug=micro_credential)
     if language:
         offerings = offerings.filter(language=language)
-    return _page(offerings, page, _offering)
+    return paged(offerings, page, _offering)
 
 
 @router.get(
@@ -841,7 +830,7 @@ def offering_list(
 def enrolment_list(request: HttpRequest, page: Query[PageParams]) -> dict:
     """The caller's enrolments with their attempts, the newest first."""
     enrolments = _enrolments().filter(teacher=request.user).order_by("-created_at", "-pk")
-    return _page(enrolments, page, _enrolment)
+    return paged(enrolments, page, _enrolment)
 
 
 @router.post(
@@ -1110,7 +1099,7 @@ def submission_awaiting_assessor(request: HttpRequest, page: Query[PageParams]) 
     """Submitted attempts nobody could take yet, for programme managers to assign."""
     _allowed(request, "assign_reviewer", None, _("Only programme managers assign assessors."))
     waiting = selectors.awaiting_assessor().select_related("version__micro_credential")
-    return _page(waiting, page, _queue_submission)
+    return paged(waiting, page, _queue_submission)
 
 
 @router.post(
@@ -1161,7 +1150,7 @@ def review_list(
         reviews = selectors.review_queue(request.user).select_related(
             "submission__version__micro_credential"
         )
-    return _page(reviews, page, _review)
+    return paged(reviews, page, _review)
 
 
 def _review_of(request: HttpRequest, review_id: UUID) -> Review:
@@ -1253,7 +1242,7 @@ def organisation_progress(
     For the institution's admins and programme managers."""
     found = _organisation_of(request, organisation)
     rows = selectors.organisation_progress(found, year or timezone.localdate().year)
-    return _page(
+    return paged(
         rows,
         page,
         lambda row: {
@@ -1284,7 +1273,7 @@ def organisation_plans_to_decide(
     """Submitted plans of the institution's teachers, the oldest first."""
     found = _organisation_of(request, organisation)
     plans = selectors.plans_to_decide(found).select_related("organisation", "decided_by")
-    return _page(plans, page, _plan)
+    return paged(plans, page, _plan)
 
 
 @router.post(

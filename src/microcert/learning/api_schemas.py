@@ -11,7 +11,9 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import StringConstraints, create_model
+from pydantic import StringConstraints
+
+from microcert.core.api_paging import page_of
 
 # --- Common -----------------------------------------------------------------------------------
 
@@ -24,24 +26,6 @@ class InvalidOut(Schema):
     detail: list[dict[str, Any]] = Field(
         description="The request did not match the operation's schema: one entry per problem, "
         "with its location (``loc``), a message (``msg``) and a type."
-    )
-
-
-class PageParams(Schema):
-    limit: int = Field(20, ge=1, le=100, description="How many items to return (1–100).")
-    offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
-
-
-def page_of(item: type[Schema], name: str) -> type[Schema]:
-    """A page of ``item``: the items of one slice and the count of all of them."""
-    return create_model(  # type: ignore[call-overload]
-        name,
-        __base__=Schema,
-        __doc__=f"A page of {item.__name__} items.",
-        count=(int, Field(description="How many items there are in all.")),
-        limit=(int, ...),
-        offset=(int, ...),
-        items=(list[item], ...),
     )
 
 

@@ -14,17 +14,17 @@ selector, render. Refusals:
 """
 
 import datetime
-from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
+
+from microcert.core.api_paging import PageParams, paged
 
 from . import selectors, services
 from .api_schemas import (
@@ -43,7 +43,6 @@ from .api_schemas import (
     ItemOut,
     ItemStatusIn,
     NationalCentreOut,
-    PageParams,
     PositionOut,
 )
 from .models import AccessionApplication, Agreement, CooperationItem, Organisation
@@ -62,16 +61,6 @@ def _responses(ok: dict[int, Any], *errors: int, public: bool = False) -> dict[i
 def _refused(error: ValidationError) -> HttpError:
     status = 409 if isinstance(error, services.StepRefused) else 400
     return HttpError(status, " ".join(error.messages))
-
-
-def _page(items: QuerySet | Sequence, page: PageParams, render: Callable[[Any], Any]) -> dict:
-    count = items.count() if isinstance(items, QuerySet) else len(items)
-    return {
-        "count": count,
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [render(item) for item in items[page.offset : page.offset + page.limit]],
-    }
 
 
 # --- Rendering --------------------------------------------------------------------------------
@@ -246,7 +235,7 @@ def network_application_list(
 ) -> dict:
     """The network office's applications, the newest first; for programme managers."""
     _office(request)
-    return _page(selectors.accessions_for_office(filters.status), page, _application_out)
+    return paged(selectors.accessions_for_office(filters.status), page, _application_out)
 
 
 @router.get(
@@ -308,7 +297,7 @@ def network_agreement_list(request: HttpRequest, page: Query[PageParams]) -> dic
     """The agreements the caller may read: all of them for programme managers, their
     organisations' for institution admins, none for anyone else."""
     agreements = selectors.agreements_visible_to(request.user).order_by("reference")
-    return _page(agreements, page, _agreement_out)
+    return paged(agreements, page, _agreement_out)
 
 
 @router.get(

@@ -44,11 +44,6 @@ class InvalidOut(Schema):
     )
 
 
-class PageParams(Schema):
-    limit: int = Field(20, ge=1, le=100, description="How many items to return (1–100).")
-    offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
-
-
 class NetworkOrganisationRef(Schema):
     uuid: UUID
     slug: str

@@ -15,12 +15,11 @@ operation, 404 for what they may not see, 409 when the present state does not al
 (publishing what is public, an address already taken), 400 when the content is refused.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from microcert.core.api_paging import PageParams, paged
 from microcert.core.i18n import CONTENT_LANGUAGES
 from microcert.frameworks.models import Competence
 from microcert.network.models import Organisation
@@ -50,7 +50,6 @@ from .api_schemas import (
     NewsImageOut,
     OwnCaseOut,
     OwnCasePage,
-    PageParams,
     PublishIn,
     UnpublishIn,
 )
@@ -96,17 +95,6 @@ def _editor(request: HttpRequest) -> None:
         "manage_news",
         message=_("Only the programme's editors (its programme managers) do this."),
     )
-
-
-def _page(items: QuerySet | Sequence, page: PageParams, render: Callable[[Any], Any]) -> dict:
-    count = items.count() if isinstance(items, QuerySet) else len(items)
-    chunk: Iterable = items[page.offset : page.offset + page.limit]
-    return {
-        "count": count,
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [render(item) for item in chunk],
-    }
 
 
 # --- Rendering --------------------------------------------------------------------------------
@@ -252,7 +240,7 @@ def article_list(
     if partner:
         articles = articles.filter(partners__slug=partner)
     articles = selectors.filter_articles(articles, kind=kind or "", country=country or "")
-    return _page(articles, page, _article)
+    return paged(articles, page, _article)
 
 
 @router.get(
@@ -286,7 +274,7 @@ def case_list(
     if organisation:
         cases = cases.filter(organisation__slug=organisation)
     cases = selectors.filter_cases(cases, country=country or "", award=award or "")
-    return _page(cases, page, _case)
+    return paged(cases, page, _case)
 
 
 @router.get(
@@ -347,7 +335,7 @@ def managed_article_list(
     articles = selectors.articles_for_editors().prefetch_related("tags", "partners")
     if state:
         articles = [a for a in articles if a.state == state]
-    return _page(articles, page, _managed)
+    return paged(articles, page, _managed)
 
 
 @router.post(
@@ -494,7 +482,7 @@ def managed_case_list(
 ) -> dict:
     _editor(request)
     cases = selectors.cases_to_review() if waiting else selectors.cases_for_editors()
-    return _page(cases, page, _own_case)
+    return paged(cases, page, _own_case)
 
 
 @router.post(
@@ -546,7 +534,7 @@ def _competences(ids: list[UUID] | None) -> list[Competence] | None:
 )
 def own_case_list(request: HttpRequest, page: Query[PageParams]) -> dict:
     _allowed(request, "view_own_cases", message=_("Only institution admins have cases here."))
-    return _page(selectors.cases_of_submitter(request.user), page, _own_case)
+    return paged(selectors.cases_of_submitter(request.user), page, _own_case)
 
 
 @router.post(

@@ -16,12 +16,11 @@ Thin like the learning API: parse (``api_schemas``), authorise (``permissions.py
   answers 404.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from ninja.errors import HttpError
 
 from microcert.accounts.models import User
 from microcert.catalog.models import SpecificationVersion
+from microcert.core.api_paging import PageParams, paged
 from microcert.core.api_types import IsoDate
 from microcert.network.models import Organisation
 
@@ -44,7 +44,6 @@ from .api_schemas import (
     ErrorOut,
     InvalidOut,
     LedgerOut,
-    PageParams,
     ResubmitIn,
     SchemePage,
     WithdrawIn,
@@ -85,17 +84,6 @@ def _not_found(what: str) -> HttpError:
 def _allowed(request: HttpRequest, perm: str, obj: Any = None, message: str = "") -> None:
     if not request.user.has_perm(f"recognition.{perm}", obj):
         raise HttpError(403, message or _("You are not allowed to do this."))
-
-
-def _page(items: QuerySet | Sequence, page: PageParams, render: Callable[[Any], Any]) -> dict:
-    count = items.count() if isinstance(items, QuerySet) else len(items)
-    chunk: Iterable = items[page.offset : page.offset + page.limit]
-    return {
-        "count": count,
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": [render(item) for item in chunk],
-    }
 
 
 # --- Rendering --------------------------------------------------------------------------------
@@ -221,7 +209,7 @@ def scheme_list(
     schemes = selectors.schemes_open().order_by("country", "slug")
     if country:
         schemes = schemes.filter(country=country.upper())
-    return _page(schemes, page, _scheme)
+    return paged(schemes, page, _scheme)
 
 
 # --- Applications -----------------------------------------------------------------------------
@@ -266,7 +254,7 @@ def application_list(
         found = selectors.applications_visible_to(request.user)
     if status:
         found = found.filter(status=status)
-    return _page(found, page, _application)
+    return paged(found, page, _application)
 
 
 @router.post(
@@ -523,7 +511,7 @@ def compliance_get(
         "requirement": float(result.requirement),
         "requirement_hours": float(result.required_hours),
         "met": result.met,
-        **_page(
+        **paged(
             result.rows,
             page,
             lambda row: {

@@ -12,8 +12,8 @@ from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import create_model
 
+from microcert.core.api_paging import page_of
 from microcert.core.api_types import IsoDate
 
 from .forms import FIRST_DAY, LAST_DAY
@@ -33,26 +33,6 @@ class InvalidOut(Schema):
     detail: list[dict[str, Any]] = Field(
         description="The request did not match the operation's schema: one entry per problem, "
         "with its location (``loc``), a message (``msg``) and a type."
-    )
-
-
-class PageParams(Schema):
-    limit: int = Field(20, ge=1, le=100, description="How many items to return (1–100).")
-    offset: int = Field(0, ge=0, le=1_000_000, description="How many items to skip.")
-
-
-def page_of(item: type[Schema], name: str, **extra: Any) -> type[Schema]:
-    """A page of ``item``: the items of one slice, the count of all of them, and ``extra``
-    fields (name: (type, default)) that describe the whole list."""
-    return create_model(  # type: ignore[call-overload]
-        name,
-        __base__=Schema,
-        __doc__=f"A page of {item.__name__} items.",
-        **extra,
-        count=(int, Field(description="How many items there are in all.")),
-        limit=(int, ...),
-        offset=(int, ...),
-        items=(list[item], ...),
     )
 
 
