@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -440,9 +440,7 @@ def credential_issue(
     """
     results = results or {}
     if idempotency_key:
-        existing = IssuedCredential.objects.filter(
-            issuer=issuer, idempotency_key=idempotency_key
-        ).first()
+        existing = _with_keys(issuer, [idempotency_key]).first()
         if existing:
             return existing
     _check_may_issue(issuer, version)
@@ -754,15 +752,25 @@ def credential_issue_cohort(
     return outcome
 
 
+def _with_keys(issuer: Issuer, keys: Sequence[str]) -> QuerySet[IssuedCredential]:
+    """The issuer's credentials with these idempotency keys.
+
+    The unique index on (issuer, key) is partial (non-empty keys only): the planners of SQLite
+    and PostgreSQL use it only when the query states that condition too. Without it they read
+    every credential of the issuer (on SQLite through the 16 KB documents stored before the key).
+    """
+    return IssuedCredential.objects.filter(issuer=issuer, idempotency_key__in=keys).exclude(
+        idempotency_key=""
+    )
+
+
 def _existing_by_key(issuer: Issuer, keys: list[str]) -> dict[str, IssuedCredential]:
     """The issuer's credentials with these idempotency keys (without their documents)."""
     found: dict[str, IssuedCredential] = {}
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), COHORT_BATCH_SIZE):
         chunk = unique[start : start + COHORT_BATCH_SIZE]
-        for credential in IssuedCredential.objects.filter(
-            issuer=issuer, idempotency_key__in=chunk
-        ).defer("document"):
+        for credential in _with_keys(issuer, chunk).defer("document"):
             found[credential.idempotency_key] = credential
     return found
 
@@ -958,9 +966,7 @@ def credential_issue_document(
     """
     document = copy.deepcopy(_check_vc2_shape(credential))
     if idempotency_key:
-        existing = IssuedCredential.objects.filter(
-            issuer=issuer, idempotency_key=idempotency_key
-        ).first()
+        existing = _with_keys(issuer, [idempotency_key]).first()
         if existing:
             return existing
     key = issuer.keys.get(retired_at__isnull=True)
@@ -1010,9 +1016,7 @@ def credential_issue_document(
         except IntegrityError:
             # A concurrent request with the same idempotency key won the race: answer with
             # its credential (our status entries stay unused, which is harmless).
-            existing = IssuedCredential.objects.filter(
-                issuer=issuer, idempotency_key=idempotency_key
-            ).first()
+            existing = _with_keys(issuer, [idempotency_key]).first()
             if not idempotency_key or existing is None:
                 raise
             return existing
