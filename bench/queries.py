@@ -20,7 +20,12 @@ def _pages() -> list[tuple[str, str | None, str]]:
     from microcert.credentials.models import IssuedCredential
     from microcert.recognition.models import RecognitionScheme
 
-    credential = IssuedCredential.objects.filter(status="active").order_by("pk").first()
+    # One of the demo teacher's (the recognition_report group's ledger rows have no document).
+    credential = (
+        IssuedCredential.objects.filter(status="active", recipient__email="lan.pham@hust.example")
+        .order_by("pk")
+        .first()
+    )
     scheme = RecognitionScheme.objects.get(slug="vn-university-lecturers-pd")
     with_language = "/en"
     return [

@@ -302,6 +302,19 @@ class Loader:
                     ):
                         self._write(table, table.rows(values))
                 self.rows += count
+        self._advance_sequences()
+
+    def _advance_sequences(self) -> None:
+        """On PostgreSQL, move the tables' id sequences past the ids written here (``COPY``
+        does not), so that rows created later through the ORM (the next groups' demo data) do
+        not collide with them. SQLite takes the next id from the table itself."""
+        if not self.postgres:
+            return
+        with self.connection.cursor() as cursor:
+            for table in (self.users.name, self.credentials.name, self.ledger.name):
+                last = f"SELECT max(id) FROM {table}"  # noqa: S608 -- our own table names
+                advance = f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({last}))"
+                cursor.execute(advance, [table])
 
     @contextlib.contextmanager
     def _foreign_keys_after(self):
