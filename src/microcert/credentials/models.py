@@ -14,6 +14,22 @@ from microcert.catalog.models import Pathway, SpecificationVersion
 from microcert.core.models import PublicIdModel, TimeStampedModel
 from microcert.network.models import Organisation
 
+
+class SignedDocumentField(models.JSONField):
+    """A JSON column for whole signed documents (some 16 KB each), inserted as one value per
+    row rather than through PostgreSQL's ``UNNEST`` of arrays.
+
+    Django bulk-inserts on PostgreSQL as ``UNNEST(%s::jsonb[])``; psycopg then writes every
+    document into an array literal, escaping each double quote with a regular-expression
+    substitution (hundreds per credential), which made storing a cohort five times slower
+    than signing it. Declaring a placeholder (Django's hook for per-value SQL) keeps the plain
+    ``VALUES`` form.
+    """
+
+    def get_placeholder(self, value, compiler, connection) -> str:
+        return "%s"
+
+
 # The W3C Bitstring Status List minimum: 131,072 entries (16 KiB) give herd privacy.
 STATUS_LIST_SIZE = 131_072
 
@@ -180,7 +196,7 @@ class IssuedCredential(PublicIdModel):
         related_name="certificates",
         blank=True,
     )
-    document = models.JSONField(_("signed credential"))
+    document = SignedDocumentField(_("signed credential"))
     language = models.CharField(_("language"), max_length=10, default="en")
     valid_from = models.DateTimeField(_("valid from"))
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)

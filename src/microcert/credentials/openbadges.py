@@ -470,8 +470,15 @@ def assemble_credential(
 
 
 def _keys(node) -> set[str]:
-    if isinstance(node, dict):
-        return set(node).union(*(_keys(value) for value in node.values()))
-    if isinstance(node, list):
-        return set().union(*(_keys(value) for value in node))
-    return set()
+    """Every key of every object in ``node``, at any depth (walked without recursion: this
+    runs once per credential of a cohort)."""
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, dict):
+            found.update(current)
+            pending.extend(v for v in current.values() if isinstance(v, dict | list))
+        elif isinstance(current, list):
+            pending.extend(v for v in current if isinstance(v, dict | list))
+    return found
