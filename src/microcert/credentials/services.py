@@ -10,6 +10,7 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,12 +18,13 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from microcert.catalog.models import Pathway, SpecificationVersion
+from microcert.core.bulk_insert import bulk_insert
 from microcert.core.i18n import CONTENT_LANGUAGES
 from microcert.core.models import Event
 from microcert.core.services import event_record
@@ -596,7 +598,8 @@ def _events_record_many(*, actor, verb: str, targets_and_details: list[tuple]) -
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events must be recorded inside the transaction of the change")
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    Event.objects.bulk_create(
+    bulk_insert(
+        Event,
         [
             Event(
                 actor=actor if authenticated else None,
@@ -608,7 +611,7 @@ def _events_record_many(*, actor, verb: str, targets_and_details: list[tuple]) -
                 details=details,
             )
             for target, details in targets_and_details
-        ]
+        ],
     )
 
 
@@ -694,50 +697,25 @@ def credential_issue_cohort(
         private_key=_private_key(key), verification_method=verification_method(issuer, key)
     )
     profile = openbadges.issuer_profile(issuer.organisation, issuer_did_value)
-    facts: dict[str, openbadges.SpecificationFacts] = {}
     stacks = stack and Pathway.objects.filter(is_active=True, members=version.micro_credential)
     stacks = bool(stacks and stacks.exists())
     moment = (valid_from or timezone.now()).replace(microsecond=0)
     valid_until = _add_months(moment, version.validity_months) if version.validity_months else None
 
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start : start + batch_size]
-        for _attempt in range(3):
-            # Again per batch: another run with the same keys may have stored some meanwhile.
-            existing = _existing_by_key(issuer, [keys[i] for i in batch])
-            for index in batch:
-                if keys[index] in existing:
-                    outcome.existing[index] = existing[keys[index]]
-            batch = [i for i in batch if keys[i] not in existing]
-            if not batch:
-                break
-            try:
-                records, refusals = _cohort_batch_issue(
-                    issuer=issuer,
-                    key=key,
-                    version=version,
-                    awards=[awards[i] for i in batch],
-                    keys=[keys[i] for i in batch],
-                    actor=actor,
-                    signer=signer,
-                    profile=profile,
-                    facts=facts,
-                    endorsements=endorsements,
-                    valid_from=moment,
-                    valid_until=valid_until,
-                    stacks=stacks,
-                )
-            except IntegrityError:
-                # A concurrent run stored some of these keys first: take theirs, retry ours
-                # (the status entries taken for this attempt stay unused, which is harmless).
-                continue
-            outcome.issued.update({batch[p]: record for p, record in records.items()})
-            outcome.refused.update({batch[p]: reason for p, reason in refusals.items()})
-            break
-        else:
-            raise IssuanceError(_("The cohort kept colliding with another issuance; run it again."))
-        if progress is not None:
-            progress(len(outcome.refused) + len(outcome.issued) + len(outcome.existing))
+    run = _CohortRun(
+        issuer=issuer,
+        key=key,
+        version=version,
+        actor=actor,
+        signer=signer,
+        profile=profile,
+        endorsements=endorsements,
+        valid_from=moment,
+        valid_until=valid_until,
+        stacks=stacks,
+        ui_language=translation.get_language(),
+    )
+    _cohort_issue_batches(run, awards, keys, todo, outcome, batch_size, progress)
     for index, award_key in enumerate(keys):
         # An award repeating an earlier one's key gets what that one got.
         first = first_with_key.get(award_key, index)
@@ -775,87 +753,220 @@ def _existing_by_key(issuer: Issuer, keys: list[str]) -> dict[str, IssuedCredent
     return found
 
 
-def _cohort_batch_issue(
-    *,
-    issuer: Issuer,
-    key: IssuerKey,
-    version: SpecificationVersion,
-    awards: list[CohortAward],
+@dataclass
+class _CohortRun:
+    """What every batch of one cohort issuance shares."""
+
+    issuer: Issuer
+    key: IssuerKey
+    version: SpecificationVersion
+    actor: Any
+    signer: CohortSigner
+    profile: dict
+    endorsements: Sequence[dict]
+    valid_from: datetime
+    valid_until: datetime | None
+    stacks: bool
+    ui_language: str | None
+    # The specification's facts by content language, filled as languages come up.
+    facts: dict[str, openbadges.SpecificationFacts] = field(default_factory=dict)
+
+
+@dataclass
+class _ReadyAward:
+    """One award with everything signing needs from the database already read."""
+
+    index: int  # into the cohort's awards
+    award: CohortAward
+    idempotency_key: str
+    language: str
+    entries: list[tuple[StatusList, int]]
+    status: list[openbadges.StatusEntry]
+
+
+@dataclass
+class _SignedBatch:
+    """A batch's credentials, signed and not yet stored, and the awards refused on the way."""
+
+    rows: list[tuple[int, IssuedCredential]] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+def _cohort_issue_batches(
+    run: _CohortRun,
+    awards: Sequence[CohortAward],
     keys: list[str],
-    actor,
-    signer: CohortSigner,
-    profile: dict,
-    facts: dict[str, openbadges.SpecificationFacts],
-    endorsements: Sequence[dict],
-    valid_from: datetime,
-    valid_until: datetime | None,
-    stacks: bool,
-) -> tuple[dict[int, IssuedCredential], dict[int, str]]:
-    """Allocate, sign and store one batch of a cohort; one transaction for the stored part.
-    Returns the credentials and the refusals by position in ``awards``."""
-    entries = _status_entries_allocate_many(issuer, issuer_did(issuer, key), len(awards))
-    created = dataintegrity.format_datetime(timezone.now())
-    rows = []
-    positions = []
-    refused: dict[int, str] = {}
-    for position, (award, idempotency_key, own_entries) in enumerate(
-        zip(awards, keys, entries, strict=True)
-    ):
-        language = award.language or _credential_language(award.recipient, version)
-        if language not in facts:
-            facts[language] = openbadges.specification_facts(
-                version, language=language
-            ).with_endorsements(endorsements)
-        public_id = uuid.uuid4()
-        unsigned = openbadges.assemble_credential(
-            facts[language],
-            openbadges.AwardInput(
-                credential_id=f"urn:uuid:{public_id}",
-                issuer_profile=profile,
-                recipient=openbadges.Recipient(
-                    email=award.recipient.email,
-                    salt=openbadges.new_salt(),
-                    did=getattr(award.recipient, "did", "") or "",
-                ),
-                valid_from=valid_from,
-                valid_until=valid_until,
-                language=language,
-                results=dict(award.results),
-                evidence=award.evidence,
-                status=[
-                    openbadges.StatusEntry(
-                        purpose=status_list.purpose,
-                        index=index,
-                        list_url=status_list_url(status_list),
-                    )
-                    for status_list, index in own_entries
-                ],
-            ),
-        )
+    todo: list[int],
+    outcome: CohortOutcome,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Issue the awards ``todo`` in batches, signing each batch while the one before is stored.
+
+    Signing is computation in this process; storing is mostly waiting for the database
+    (PostgreSQL parses, compresses and indexes every document; SQLite writes its pages), and
+    the driver lets other threads run while it waits. So one thread signs batch N+1 while this
+    one stores batch N. That thread never touches the database: the status entries, languages
+    and facts it needs are read here first (:func:`_cohort_batch_ready`).
+    """
+
+    def report() -> None:
+        if progress is not None:
+            progress(len(outcome.refused) + len(outcome.issued) + len(outcome.existing))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cohort-signing") as signing:
+        in_flight: tuple[list[int], Future[_SignedBatch]] | None = None
+        for start in range(0, len(todo), batch_size):
+            upcoming = None
+            batch = _cohort_pending(run, todo[start : start + batch_size], keys, outcome)
+            if batch:
+                ready = _cohort_batch_ready(run, awards, keys, batch)
+                upcoming = (batch, signing.submit(_cohort_batch_sign, run, ready))
+            if in_flight is not None:
+                _cohort_batch_settle(run, awards, keys, outcome, in_flight, upcoming)
+                report()
+            in_flight = upcoming
+        if in_flight is not None:
+            _cohort_batch_settle(run, awards, keys, outcome, in_flight, None)
+            report()
+
+
+def _cohort_pending(
+    run: _CohortRun, batch: list[int], keys: list[str], outcome: CohortOutcome
+) -> list[int]:
+    """The awards of ``batch`` still to issue. Asked again per batch: another run with the
+    same keys may have stored some meanwhile; theirs go to ``outcome.existing``."""
+    existing = _existing_by_key(run.issuer, [keys[index] for index in batch])
+    for index in batch:
+        if keys[index] in existing:
+            outcome.existing[index] = existing[keys[index]]
+    return [index for index in batch if keys[index] not in existing]
+
+
+def _cohort_batch_settle(
+    run: _CohortRun,
+    awards: Sequence[CohortAward],
+    keys: list[str],
+    outcome: CohortOutcome,
+    in_flight: tuple[list[int], Future[_SignedBatch]],
+    signing_next: tuple[list[int], Future[_SignedBatch]] | None,
+) -> None:
+    """Store a batch once it is signed; if a concurrent run stored some of its keys first,
+    take theirs and issue the rest again, here and without the signing thread."""
+    batch, signing = in_flight
+    try:
+        _cohort_batch_store(run, signing.result(), outcome)
+        return
+    except IntegrityError:
+        pass
+    if signing_next is not None:
+        # The signer keeps per-shape state: one thread at a time uses it.
+        wait([signing_next[1]])
+    for _attempt in range(2):
+        batch = _cohort_pending(run, batch, keys, outcome)
+        if not batch:
+            return
         try:
-            signed = signer.sign(unsigned, created=created)
-        except jsonld.CredentialFormatError as error:
-            # Refused alone (its status entries stay unused); the rest of the batch goes on.
-            refused[position] = str(error)
+            ready = _cohort_batch_ready(run, awards, keys, batch)
+            _cohort_batch_store(run, _cohort_batch_sign(run, ready), outcome)
+            return
+        except IntegrityError:
+            # The status entries taken for the attempt stay unused, which is harmless.
             continue
-        rows.append(
-            IssuedCredential(
-                uuid=public_id,
-                issuer=issuer,
-                signing_key=key,
-                recipient=award.recipient,
-                specification_version=version,
-                document=signed,
-                language=language,
-                valid_from=valid_from,
-                valid_until=valid_until,
-                **_status_fields(own_entries),
-                idempotency_key=idempotency_key,
+    raise IssuanceError(_("The cohort kept colliding with another issuance; run it again."))
+
+
+def _cohort_batch_ready(
+    run: _CohortRun, awards: Sequence[CohortAward], keys: list[str], batch: list[int]
+) -> list[_ReadyAward]:
+    """Read what signing ``batch`` needs from the database: status entries (taken under one
+    lock per list), each credential's language and the specification's facts in it."""
+    entries = _status_entries_allocate_many(run.issuer, issuer_did(run.issuer, run.key), len(batch))
+    list_urls: dict[int, str] = {}
+    ready = []
+    for index, own_entries in zip(batch, entries, strict=True):
+        award = awards[index]
+        language = award.language or _credential_language(award.recipient, run.version)
+        if language not in run.facts:
+            run.facts[language] = openbadges.specification_facts(
+                run.version, language=language
+            ).with_endorsements(run.endorsements)
+        status = []
+        for status_list, position in own_entries:
+            if status_list.pk not in list_urls:
+                list_urls[status_list.pk] = status_list_url(status_list)
+            status.append(
+                openbadges.StatusEntry(
+                    purpose=status_list.purpose, index=position, list_url=list_urls[status_list.pk]
+                )
             )
-        )
-        positions.append(position)
+        ready.append(_ReadyAward(index, award, keys[index], language, own_entries, status))
+    return ready
+
+
+def _no_queries_while_signing(execute, sql, params, many, context):
+    raise RuntimeError("the cohort's signing thread must not query the database")
+
+
+def _cohort_batch_sign(run: _CohortRun, ready: list[_ReadyAward]) -> _SignedBatch:
+    """Assemble and sign a batch; runs in the signing thread, so reads nothing from the
+    database (a query here raises)."""
+    signed_batch = _SignedBatch()
+    created = dataintegrity.format_datetime(timezone.now())
+    with (
+        connection.execute_wrapper(_no_queries_while_signing),
+        translation.override(run.ui_language),
+    ):
+        for item in ready:
+            public_id = uuid.uuid4()
+            unsigned = openbadges.assemble_credential(
+                run.facts[item.language],
+                openbadges.AwardInput(
+                    credential_id=f"urn:uuid:{public_id}",
+                    issuer_profile=run.profile,
+                    recipient=openbadges.Recipient(
+                        email=item.award.recipient.email,
+                        salt=openbadges.new_salt(),
+                        did=getattr(item.award.recipient, "did", "") or "",
+                    ),
+                    valid_from=run.valid_from,
+                    valid_until=run.valid_until,
+                    language=item.language,
+                    results=dict(item.award.results),
+                    evidence=item.award.evidence,
+                    status=item.status,
+                ),
+            )
+            try:
+                signed = run.signer.sign(unsigned, created=created)
+            except jsonld.CredentialFormatError as error:
+                # Refused alone (its status entries stay unused); the rest of the batch goes on.
+                signed_batch.refused[item.index] = str(error)
+                continue
+            credential = IssuedCredential(
+                uuid=public_id,
+                issuer=run.issuer,
+                signing_key=run.key,
+                recipient=item.award.recipient,
+                specification_version=run.version,
+                document=signed,
+                language=item.language,
+                valid_from=run.valid_from,
+                valid_until=run.valid_until,
+                **_status_fields(item.entries),
+                idempotency_key=item.idempotency_key,
+            )
+            signed_batch.rows.append((item.index, credential))
+    return signed_batch
+
+
+def _cohort_batch_store(run: _CohortRun, signed: _SignedBatch, outcome: CohortOutcome) -> None:
+    """Store a signed batch with its events in one transaction and announce it; the outcome
+    learns of it only once it is stored."""
+    version, actor = run.version, run.actor
     with transaction.atomic():
-        records = IssuedCredential.objects.bulk_create(rows) if rows else []
+        rows = [credential for _index, credential in signed.rows]
+        records = bulk_insert(IssuedCredential, rows)
         _events_record_many(
             actor=actor,
             verb="credential.issued",
@@ -879,12 +990,15 @@ def _cohort_batch_issue(
             )
         if records:
             credentials_issued.send(sender=IssuedCredential, credentials=records)
-        if stacks:
+        if run.stacks:
             ready = _stack_candidates([r.recipient_id for r in records], version)
             for record in records:
                 if record.recipient_id in ready:
                     _stack_certificates(recipient=record.recipient, version=version, actor=actor)
-    return dict(zip(positions, records, strict=True)), refused
+    outcome.issued.update(
+        {index: record for (index, _c), record in zip(signed.rows, records, strict=True)}
+    )
+    outcome.refused.update(signed.refused)
 
 
 def _issuer_for_document(issuer: Issuer, key: IssuerKey, credential: dict) -> dict | str:

@@ -9,6 +9,7 @@ and compares the canonical N-Quads and the whole signed credential of both paths
 import json
 import subprocess
 import tempfile
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -465,6 +466,105 @@ def test_a_re_run_issues_nothing_twice_even_after_a_crash_between_batches(world)
         batch_key="spring",
     )
     assert len(other.issued) == 3
+
+
+def test_the_next_batch_is_signed_in_another_thread_while_one_is_stored(world, monkeypatch):
+    version = world.version(COLLABORATIVE)
+    signing_threads: set[str] = set()
+    signed = threading.Semaphore(0)
+    sign = cohort.CohortSigner.sign
+
+    def watched_sign(self, credential, **kwargs):
+        signing_threads.add(threading.current_thread().name)
+        document = sign(self, credential, **kwargs)
+        signed.release()
+        return document
+
+    monkeypatch.setattr(cohort.CohortSigner, "sign", watched_sign)
+    stored_batches = []
+
+    def while_storing(sender, credentials, **kwargs):
+        # Inside the first batch's transaction: the second batch gets signed meanwhile.
+        if not stored_batches:
+            for _ in range(10 + 10):
+                assert signed.acquire(timeout=30), "the next batch was not signed meanwhile"
+        stored_batches.append(len(credentials))
+
+    credentials_issued.connect(while_storing, dispatch_uid="test.cohort.overlap")
+    try:
+        outcome = services.credential_issue_cohort(
+            issuer=world.centre,
+            version=version,
+            awards=[services.CohortAward(recipient=p) for p in teachers(25)],
+            actor=None,
+            batch_key="overlap",
+            batch_size=10,
+        )
+    finally:
+        credentials_issued.disconnect(dispatch_uid="test.cohort.overlap")
+    assert stored_batches == [10, 10, 5] and len(outcome.issued) == 25
+    assert threading.current_thread().name not in signing_threads
+    assert all(name.startswith("cohort-signing") for name in signing_threads)
+
+
+def test_the_signing_thread_may_not_query_the_database(world, monkeypatch):
+    sign = cohort.CohortSigner.sign
+
+    def sign_and_query(self, credential, **kwargs):
+        User.objects.count()
+        return sign(self, credential, **kwargs)
+
+    monkeypatch.setattr(cohort.CohortSigner, "sign", sign_and_query)
+    with pytest.raises(RuntimeError, match="must not query the database"):
+        services.credential_issue_cohort(
+            issuer=world.centre,
+            version=world.version(COLLABORATIVE),
+            awards=[services.CohortAward(recipient=p) for p in teachers(3)],
+            actor=None,
+            batch_key="queries",
+        )
+    assert not IssuedCredential.objects.exists()
+
+
+def test_keys_another_run_stored_while_a_batch_was_signed_come_back_as_theirs(world):
+    version = world.version(COLLABORATIVE)
+    people = teachers(20)
+    theirs: dict = {}
+    raced = []
+
+    def meanwhile(sender, credentials, **kwargs):
+        # While the first batch is stored, "another run" issues two awards of the second,
+        # whose keys were found free before it was signed: storing it collides, and the
+        # batch is issued again without them.
+        if not raced:
+            raced.append(True)
+            for person in people[12:14]:
+                theirs[person.pk] = services.credential_issue(
+                    issuer=world.centre,
+                    recipient=person,
+                    version=version,
+                    actor=None,
+                    idempotency_key=services.cohort_key("race", person),
+                )
+
+    credentials_issued.connect(meanwhile, dispatch_uid="test.cohort.race")
+    try:
+        outcome = services.credential_issue_cohort(
+            issuer=world.centre,
+            version=version,
+            awards=[services.CohortAward(recipient=p) for p in people],
+            actor=None,
+            batch_key="race",
+            batch_size=10,
+        )
+    finally:
+        credentials_issued.disconnect(dispatch_uid="test.cohort.race")
+    assert (len(outcome.issued), len(outcome.existing)) == (18, 2)
+    assert {outcome.existing[12].pk, outcome.existing[13].pk} == {c.pk for c in theirs.values()}
+    assert IssuedCredential.objects.count() == 20
+    assert set(IssuedCredential.objects.values_list("recipient", flat=True)) == {
+        p.pk for p in people
+    }
 
 
 def test_the_same_recipient_twice_in_one_cohort_gets_one_credential(world):
