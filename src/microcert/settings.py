@@ -174,6 +174,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 
 # allauth: the e-mail address is the identity; a person may hold several, each verified.
+ACCOUNT_ADAPTER = "microcert.accounts.adapter.AccountAdapter"  # mails through the mail task
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
