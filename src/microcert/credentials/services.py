@@ -705,6 +705,7 @@ def credential_issue_cohort(
     run = _CohortRun(
         issuer=issuer,
         key=key,
+        issuer_did=issuer_did_value,
         version=version,
         actor=actor,
         signer=signer,
@@ -759,6 +760,7 @@ class _CohortRun:
 
     issuer: Issuer
     key: IssuerKey
+    issuer_did: str
     version: SpecificationVersion
     actor: Any
     signer: CohortSigner
@@ -881,7 +883,7 @@ def _cohort_batch_ready(
 ) -> list[_ReadyAward]:
     """Read what signing ``batch`` needs from the database: status entries (taken under one
     lock per list), each credential's language and the specification's facts in it."""
-    entries = _status_entries_allocate_many(run.issuer, issuer_did(run.issuer, run.key), len(batch))
+    entries = _status_entries_allocate_many(run.issuer, run.issuer_did, len(batch))
     list_urls: dict[int, str] = {}
     ready = []
     for index, own_entries in zip(batch, entries, strict=True):
@@ -995,9 +997,8 @@ def _cohort_batch_store(run: _CohortRun, signed: _SignedBatch, outcome: CohortOu
             for record in records:
                 if record.recipient_id in ready:
                     _stack_certificates(recipient=record.recipient, version=version, actor=actor)
-    outcome.issued.update(
-        {index: record for (index, _c), record in zip(signed.rows, records, strict=True)}
-    )
+    # bulk_insert stores and returns the very instances it was given.
+    outcome.issued.update(dict(signed.rows))
     outcome.refused.update(signed.refused)
 
 
